@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, User
+from .roles import has_role
+
+
+def _is_sysadmin(request):
+    return request.user.is_active and has_role(request.user, Role.SYSADMIN)
+
+
+# The admin belongs to system administrators alone, whatever Django's own staff/superuser flags say.
+admin.site.has_permission = _is_sysadmin
+admin.site.site_header = _("Cadre Portal administration")
+admin.site.site_title = _("Cadre Portal administration")
+
+
+class SysadminModelAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return _is_sysadmin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_sysadmin(request)
+
+    def has_add_permission(self, request):
+        return _is_sysadmin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_sysadmin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
+    list_display = ["username", "full_name", "is_active", "last_login"]
+    list_filter = ["is_active"]
+    search_fields = ["username", "full_name"]
+    # Roles are granted by the security administrator on their own page, never here.
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["full_name", "email"]}),
+        (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined"]

@@ -1,0 +1,46 @@
+"""What a user may do and where: the one source every view, API, export and import asks."""
+
+from .models import ADMIN_ROLES, RECORD_ROLES, Role, RoleAssignment
+
+
+def assignments_of(user):
+    """The user's (role, scope unit id) pairs, read once per user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        cached = tuple(RoleAssignment.objects.filter(user=user).values_list("role", "scope_id"))
+        user._role_cache = cached
+    return cached
+
+
+def roles_of(user):
+    return {role for role, _scope in assignments_of(user)}
+
+
+def has_role(user, *roles):
+    return bool(roles_of(user) & set(roles))
+
+
+def scope_ids(user, roles):
+    return [scope for role, scope in assignments_of(user) if role in roles]
+
+
+def can_read_records(user):
+    return has_role(user, *RECORD_ROLES)
+
+
+def is_admin_role(role):
+    return role in ADMIN_ROLES
+
+
+__all__ = [
+    "ADMIN_ROLES",
+    "RECORD_ROLES",
+    "Role",
+    "assignments_of",
+    "can_read_records",
+    "has_role",
+    "roles_of",
+    "scope_ids",
+]

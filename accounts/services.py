@@ -1,0 +1,56 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from records.selectors import unit_in_scope
+
+from .models import ADMIN_ROLES, Role, RoleAssignment
+
+
+def _check_grantor(actor, scope):
+    if not unit_in_scope(actor, scope, roles={Role.SECADMIN}):
+        raise PermissionDenied(_("Only a security administrator whose scope covers this unit may change roles."))
+
+
+@transaction.atomic
+def role_grant(*, actor, user, role: str, scope) -> RoleAssignment:
+    """Grant ``role`` over ``scope`` to ``user``; the rules hold whatever page or command calls it."""
+    _check_grantor(actor, scope)
+    if user.pk == actor.pk:
+        raise ValidationError(_("Nobody may grant roles to themselves."))
+    if not user.is_active:
+        raise ValidationError(_("This account is disabled."))
+    # Lock the user's assignments so two grants at once cannot both pass the exclusivity check.
+    held = set(
+        RoleAssignment.objects.select_for_update().filter(user=user).values_list("role", flat=True)
+    )
+    if role in ADMIN_ROLES and held & (ADMIN_ROLES - {role}):
+        raise ValidationError(
+            _("The system, security and audit administrator roles cannot be held by the same person.")
+        )
+    if RoleAssignment.objects.filter(user=user, role=role, scope=scope).exists():
+        raise ValidationError(_("This user already holds this role for this unit."))
+    assignment = RoleAssignment(user=user, role=role, scope=scope, granted_by=actor)
+    assignment.full_clean()
+    assignment.save()
+    _sync_staff_flag(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    _check_grantor(actor, assignment.scope)
+    if assignment.user_id == actor.pk:
+        raise ValidationError(_("Nobody may change their own roles."))
+    user = assignment.user
+    assignment.delete()
+    _sync_staff_flag(user)
+
+
+def _sync_staff_flag(user):
+    # The Django admin is the system administrator's tool only.
+    is_staff = RoleAssignment.objects.filter(user=user, role=Role.SYSADMIN).exists()
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    user._role_cache = None

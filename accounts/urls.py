@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("roles/", views.role_index, name="role-list"),
+    path("roles/<int:pk>/revoke/", views.role_revoke_view, name="role-revoke"),
+]

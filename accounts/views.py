@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.access import role_required
+from core.paging import paginate
+from records.selectors import subtree_ids
+
+from .forms import LoginForm, RoleFilterForm, RoleGrantForm
+from .models import Role, RoleAssignment
+from .roles import scope_ids
+from .services import role_grant, role_revoke
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def _assignments_in_scope(actor):
+    return RoleAssignment.objects.filter(scope_id__in=subtree_ids(scope_ids(actor, {Role.SECADMIN})))
+
+
+@role_required(Role.SECADMIN)
+@require_http_methods(["GET", "POST"])
+def role_index(request):
+    form = RoleGrantForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role_grant(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:role-list")
+    filters = RoleFilterForm(request.GET or None)
+    qs = _assignments_in_scope(request.user).select_related("user", "scope", "granted_by").order_by(
+        "user__username", "role"
+    )
+    if filters.is_valid():
+        if filters.cleaned_data["q"]:
+            qs = qs.filter(user__username__contains=filters.cleaned_data["q"])
+        if filters.cleaned_data["role"]:
+            qs = qs.filter(role=filters.cleaned_data["role"])
+    return render(
+        request,
+        "accounts/role_list.html",
+        {"form": form, "filters": filters, "page": paginate(request, qs)},
+    )
+
+
+@role_required(Role.SECADMIN)
+@require_http_methods(["GET", "POST"])
+def role_revoke_view(request, pk):
+    assignment = get_object_or_404(_assignments_in_scope(request.user).select_related("user", "scope"), pk=pk)
+    if request.method == "POST":
+        try:
+            role_revoke(actor=request.user, assignment=assignment)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Role revoked."))
+        return redirect("accounts:role-list")
+    return render(request, "accounts/role_revoke_confirm.html", {"assignment": assignment})

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
+    path("", include("records.urls")),
+    path("api/v1/", include("records.api.urls")),
+    path("admin/", admin.site.urls),
+]

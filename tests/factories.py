@@ -1,0 +1,71 @@
+import itertools
+from datetime import date
+
+import factory
+
+from accounts.models import User
+from core.masking import id_check_digit
+from records.models import Cadre, CadreCategory, Rank
+from records.services import cadre_create, unit_create
+
+_codes = itertools.count(1)
+_staff = itertools.count(1)
+
+
+def make_unit(name="测试单位", *, parent=None, kind="乡镇街道", code=None):
+    return unit_create(code=code or f"U{next(_codes):05d}", name=name, kind=kind, parent=parent)
+
+
+def valid_id_number(birth=date(1985, 6, 1), serial="123"):
+    first17 = f"430521{birth:%Y%m%d}{serial}"
+    return first17 + id_check_digit(first17)
+
+
+def make_cadre(unit, *, name="张三", staff_no=None, **fields):
+    data = {
+        "staff_no": staff_no or f"GB{next(_staff):06d}",
+        "name": name,
+        "gender": "男",
+        "birth_date": date(1985, 6, 1),
+        "unit": unit,
+        "position": "科员",
+        "leadership_level": "无",
+        "rank": Rank.STAFF_1,
+        "category": CadreCategory.CIVIL_SERVANT,
+        "post_since": date(2020, 1, 1),
+        "rank_since": date(2020, 1, 1),
+        "id_number": valid_id_number(),
+        "mobile": "13812345678",
+    }
+    data.update(fields)
+    return cadre_create(**data)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", "Correct-Horse-42")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+def grant(user, role, scope):
+    """Grant without going through a security administrator (test set-up only)."""
+    from accounts.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=user, role=role, scope=scope)
+    if role == "sysadmin":
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user._role_cache = None
+    return user
+
+
+__all__ = ["Cadre", "UserFactory", "grant", "make_cadre", "make_unit", "valid_id_number"]
