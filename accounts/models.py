@@ -3,8 +3,18 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditedModel
 
-class User(AbstractUser):
+
+def _hidden(value):
+    return "******"
+
+
+class User(AuditedModel, AbstractUser):
+    # Logins are audited as login events; a hash is never copied into the log.
+    AUDIT_IGNORED_FIELDS = frozenset({"last_login"})
+    AUDIT_MASKED_FIELDS = {"password": _hidden}
+
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
 
     class Meta:
@@ -30,7 +40,7 @@ ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 RECORD_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.COMMITTEE})
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(AuditedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.context import acting
 from records.selectors import unit_in_scope
 
 from .models import ADMIN_ROLES, Role, RoleAssignment
@@ -32,8 +33,9 @@ def role_grant(*, actor, user, role: str, scope) -> RoleAssignment:
         raise ValidationError(_("This user already holds this role for this unit."))
     assignment = RoleAssignment(user=user, role=role, scope=scope, granted_by=actor)
     assignment.full_clean()
-    assignment.save()
-    _sync_staff_flag(user)
+    with acting(user=actor):
+        assignment.save()
+        _sync_staff_flag(user)
     return assignment
 
 
@@ -43,8 +45,9 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     if assignment.user_id == actor.pk:
         raise ValidationError(_("Nobody may change their own roles."))
     user = assignment.user
-    assignment.delete()
-    _sync_staff_flag(user)
+    with acting(user=actor):
+        assignment.delete()
+        _sync_staff_flag(user)
 
 
 def _sync_staff_flag(user):

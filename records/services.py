@@ -28,7 +28,9 @@ def unit_create(*, code: str, name: str, kind: str, parent: Unit | None = None, 
 @transaction.atomic
 def unit_update(*, unit: Unit, **fields) -> Unit:
     """Change a unit; moving it under another parent rewires the closure of its whole subtree."""
-    old_parent_id = unit.parent_id
+    # Read the stored parent: a form may already have copied the new one onto the instance.
+    old_parent_id, old_depth = Unit.objects.filter(pk=unit.pk).values_list("parent_id", "depth").get()
+    unit.depth = old_depth
     for name, value in fields.items():
         setattr(unit, name, value)
     new_parent = unit.parent

@@ -1,0 +1,41 @@
+def test_the_cadre_api_lists_only_the_scope(world, as_user):
+    data = as_user(world.clerk).get("/api/v1/cadres/").json()
+    assert {c["staff_no"] for c in data["results"]} == {"A0001", "A0002"}
+
+
+def test_the_cadre_api_filters_like_the_page(world, as_user):
+    data = as_user(world.committee).get("/api/v1/cadres/", {"q": "赵"}).json()
+    assert [c["name"] for c in data["results"]] == ["赵强"]
+
+
+def test_the_cadre_api_answers_404_outside_scope(world, as_user):
+    assert as_user(world.clerk).get(f"/api/v1/cadres/{world.cadre_b.pk}/").status_code == 404
+
+
+def test_the_cadre_api_masks_identifiers_for_read_only_roles(world, as_user):
+    data = as_user(world.committee).get(f"/api/v1/cadres/{world.cadre_a.pk}/").json()
+    assert data["id_number"] == world.cadre_a.masked_id_number
+    assert data["mobile"] == "138****5678"
+
+
+def test_the_cadre_api_shows_identifiers_to_the_clerk(world, as_user):
+    data = as_user(world.clerk).get(f"/api/v1/cadres/{world.cadre_a.pk}/").json()
+    assert data["id_number"] == world.cadre_a.id_number
+
+
+def test_the_api_is_refused_without_a_record_role(world, as_user):
+    assert as_user(world.sysadmin).get("/api/v1/cadres/").status_code == 403
+    assert as_user(world.outsider).get("/api/v1/units/").status_code == 403
+
+
+def test_the_api_needs_a_login(client, world):
+    assert client.get("/api/v1/cadres/").status_code == 403
+
+
+def test_the_read_only_api_answers_405_to_writes(world, as_user):
+    assert as_user(world.clerk).post("/api/v1/cadres/", {}).status_code == 405
+
+
+def test_the_unit_api_lists_the_scope(world, as_user):
+    data = as_user(world.clerk).get("/api/v1/units/").json()
+    assert {u["code"] for u in data["results"]} == {"TA", "TA1"}
