@@ -1,0 +1,29 @@
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+PO = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs gettext's msgfmt (Debian package gettext)")
+def test_every_message_has_a_chinese_translation():
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(PO)], capture_output=True, text=True, check=True
+    )
+    assert "translated message" in result.stderr
+    assert "untranslated" not in result.stderr
+    assert "fuzzy" not in result.stderr
+
+
+def test_pages_speak_chinese_by_default(world, as_user):
+    text = as_user(world.clerk).get(reverse("records:cadre-list")).text
+    assert "干部名册" in text and "姓名或干部编号" in text
+
+
+def test_english_is_available(world, as_user):
+    client = as_user(world.clerk)
+    text = client.get(reverse("records:cadre-list"), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Cadre roster" in text
