@@ -23,8 +23,12 @@ class RoleGrantForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True).exclude(pk=actor.pk).order_by("username")
-        self.fields["scope"].queryset = units_visible_to(actor, roles={Role.SECADMIN}).order_by("depth", "order", "code")
+        self.fields["user"].queryset = (
+            get_user_model().objects.filter(is_active=True).exclude(pk=actor.pk).order_by("username")
+        )
+        self.fields["scope"].queryset = units_visible_to(actor, roles={Role.SECADMIN}).order_by(
+            "depth", "order", "code"
+        )
 
 
 class RoleFilterForm(forms.Form):

@@ -22,9 +22,7 @@ def role_grant(*, actor, user, role: str, scope) -> RoleAssignment:
     if not user.is_active:
         raise ValidationError(_("This account is disabled."))
     # Lock the user's assignments so two grants at once cannot both pass the exclusivity check.
-    held = set(
-        RoleAssignment.objects.select_for_update().filter(user=user).values_list("role", flat=True)
-    )
+    held = set(RoleAssignment.objects.select_for_update().filter(user=user).values_list("role", flat=True))
     if role in ADMIN_ROLES and held & (ADMIN_ROLES - {role}):
         raise ValidationError(
             _("The system, security and audit administrator roles cannot be held by the same person.")

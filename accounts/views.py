@@ -38,8 +38,10 @@ def role_index(request):
             messages.success(request, _("Role granted."))
             return redirect("accounts:role-list")
     filters = RoleFilterForm(request.GET or None)
-    qs = _assignments_in_scope(request.user).select_related("user", "scope", "granted_by").order_by(
-        "user__username", "role"
+    qs = (
+        _assignments_in_scope(request.user)
+        .select_related("user", "scope", "granted_by")
+        .order_by("user__username", "role")
     )
     if filters.is_valid():
         if filters.cleaned_data["q"]:

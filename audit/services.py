@@ -80,8 +80,7 @@ def diff_for_delete(instance):
 def audit_bulk_created(objects, *, note=""):
     """Audit rows written with bulk_create (which sends no signals): one event per row."""
     events = [
-        build_event(action=Action.CREATE, instance=obj, changes=diff_for_save(obj, True), note=note)
-        for obj in objects
+        build_event(action=Action.CREATE, instance=obj, changes=diff_for_save(obj, True), note=note) for obj in objects
     ]
     AuditEvent.objects.bulk_create(events, batch_size=1000)
     for obj in objects:

@@ -36,6 +36,4 @@ def audit_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    audit_record(
-        action=Action.LOGIN_FAILED, success=False, model="accounts.user", note=username
-    )
+    audit_record(action=Action.LOGIN_FAILED, success=False, model="accounts.user", note=username)

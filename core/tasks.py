@@ -13,5 +13,7 @@ def housekeeping():
 
     now = timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
-    attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=now - settings.AXES_COOLOFF_TIME - timedelta(days=1)).delete()
+    attempts, _ = AccessAttempt.objects.filter(
+        attempt_time__lt=now - settings.AXES_COOLOFF_TIME - timedelta(days=1)
+    ).delete()
     return {"sessions": sessions, "attempts": attempts}

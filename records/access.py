@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .selectors import can_edit_cadre, cadres_visible_to, units_visible_to
+from .selectors import cadres_visible_to, can_edit_cadre, units_visible_to
 
 
 def get_cadre_for_user(user, pk, *, write=False):

@@ -42,9 +42,7 @@ def unit_update(*, unit: Unit, **fields) -> Unit:
         subtree_ids = [d for d, _dist in subtree]
         UnitClosure.objects.filter(descendant_id__in=subtree_ids).exclude(ancestor_id__in=subtree_ids).delete()
         if new_parent is not None:
-            above = list(
-                UnitClosure.objects.filter(descendant=new_parent).values_list("ancestor_id", "distance")
-            )
+            above = list(UnitClosure.objects.filter(descendant=new_parent).values_list("ancestor_id", "distance"))
             UnitClosure.objects.bulk_create(
                 UnitClosure(ancestor_id=a, descendant_id=d, distance=ad + dd + 1)
                 for a, ad in above
@@ -139,14 +137,14 @@ def cadre_transfer(*, cadre: Cadre, unit: Unit, position: str, leadership_level:
     if current is not None:
         if on <= current.start:
             raise ValidationError(
-                {"on": _("The transfer date must be after the current posting began (%(start)s).")
-                 % {"start": current.start.isoformat()}}
+                {
+                    "on": _("The transfer date must be after the current posting began (%(start)s).")
+                    % {"start": current.start.isoformat()}
+                }
             )
         current.end = on - timedelta(days=1)
         current.save()
-    posting = Posting(
-        cadre=cadre, unit=unit, position=position, leadership_level=leadership_level, start=on, note=note
-    )
+    posting = Posting(cadre=cadre, unit=unit, position=position, leadership_level=leadership_level, start=on, note=note)
     posting.full_clean()
     posting.save()
     cadre.unit = unit

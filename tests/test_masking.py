@@ -15,7 +15,9 @@ def test_it_accepts_a_lower_case_x():
     assert validate_id_number("11010519491231002x") == "11010519491231002X"
 
 
-@pytest.mark.parametrize("value", ["110105194912310021", "1101051949123100", "11010519491231002Y", "A1010519491231002X"])
+@pytest.mark.parametrize(
+    "value", ["110105194912310021", "1101051949123100", "11010519491231002Y", "A1010519491231002X"]
+)
 def test_it_rejects_malformed_or_miscomputed_id_numbers(value):
     with pytest.raises(ValidationError):
         validate_id_number(value)

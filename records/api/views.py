@@ -6,7 +6,7 @@ from accounts.roles import has_role
 
 from ..access import get_cadre_for_user
 from ..forms import CadreFilterForm
-from ..selectors import can_see_sensitive, cadre_list, units_visible_to
+from ..selectors import cadre_list, can_see_sensitive, units_visible_to
 from .serializers import CadreDetailSerializer, CadreSerializer, UnitSerializer
 
 

@@ -89,18 +89,14 @@ class Cadre(AuditedModel):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
-    education = models.CharField(
-        _("education"), max_length=10, choices=Education.choices, default=Education.BACHELOR
-    )
+    education = models.CharField(_("education"), max_length=10, choices=Education.choices, default=Education.BACHELOR)
     political_status = models.CharField(
         _("political status"),
         max_length=10,
         choices=PoliticalStatus.choices,
         default=PoliticalStatus.PARTY_MEMBER,
     )
-    unit = models.ForeignKey(
-        "records.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cadres"
-    )
+    unit = models.ForeignKey("records.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cadres")
     position = models.CharField(_("position"), max_length=60)
     leadership_level = models.CharField(
         _("leadership level"),
@@ -118,14 +114,10 @@ class Cadre(AuditedModel):
     )
     is_leader = models.BooleanField(_("leading cadre"), default=False)
     on_probation = models.BooleanField(_("on probation"), default=False)
-    status = models.CharField(
-        _("status"), max_length=4, choices=CadreStatus.choices, default=CadreStatus.ACTIVE
-    )
+    status = models.CharField(_("status"), max_length=4, choices=CadreStatus.choices, default=CadreStatus.ACTIVE)
     post_since = models.DateField(_("in current post since"))
     rank_since = models.DateField(_("in current rank since"))
-    id_number = models.CharField(
-        _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
-    )
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True, validators=[validate_id_number])
     mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -171,12 +163,8 @@ def _years_between(start, end):
 class Posting(AuditedModel):
     """One stretch of a cadre's career in one unit and post; the open posting has no end date."""
 
-    cadre = models.ForeignKey(
-        Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="postings"
-    )
-    unit = models.ForeignKey(
-        "records.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="postings"
-    )
+    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="postings")
+    unit = models.ForeignKey("records.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="postings")
     position = models.CharField(_("position"), max_length=60)
     leadership_level = models.CharField(
         _("leadership level"),
@@ -193,9 +181,7 @@ class Posting(AuditedModel):
         verbose_name_plural = _("postings")
         ordering = ["cadre", "-start"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["cadre"], condition=Q(end__isnull=True), name="one_open_posting_per_cadre"
-            ),
+            models.UniqueConstraint(fields=["cadre"], condition=Q(end__isnull=True), name="one_open_posting_per_cadre"),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="posting_end_after_start",

@@ -53,3 +53,6 @@ class UnitClosure(models.Model):
             models.UniqueConstraint(fields=["ancestor", "descendant"], name="unique_unit_closure"),
         ]
         indexes = [models.Index(fields=["descendant", "ancestor"], name="unitclosure_desc_idx")]
+
+    def __str__(self):
+        return f"{self.ancestor_id} → {self.descendant_id} ({self.distance})"
