@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.event_index, name="event-list"),
+    path("export.csv", views.event_export, name="event-export"),
 ]

@@ -97,3 +97,27 @@ def test_the_audit_log_is_for_the_auditor_only(world, as_user, role):
 
 def test_the_audit_page_answers_405_to_post(world, as_user):
     assert as_user(world.auditor).post(reverse("audit:event-list")).status_code == 405
+
+
+def test_the_auditor_exports_the_filtered_log_and_the_export_is_audited(world, as_user):
+    response = as_user(world.auditor).get(reverse("audit:event-export"), {"model": "records.cadre"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = body.strip().splitlines()
+    assert lines[0].startswith("at,actor_name,action")
+    assert len(lines) == 1 + 3  # the three cadres of the world
+    assert all("records.cadre" in line for line in lines[1:])
+    assert world.cadre_a.id_number not in body
+    export = AuditEvent.objects.get(action="export")
+    assert export.actor_name == "auditor" and export.note.startswith("3 rows")
+
+
+def test_the_export_is_for_the_auditor_only(world, as_user):
+    assert as_user(world.sysadmin).get(reverse("audit:event-export")).status_code == 403
+
+
+def test_the_export_never_lets_a_cell_become_a_formula(world, as_user):
+    make_cadre(world.town_a, name="=HYPERLINK(1)")
+    body = b"".join(as_user(world.auditor).get(reverse("audit:event-export")).streaming_content).decode("utf-8-sig")
+    assert ",'=HYPERLINK(1)" in body or "'=HYPERLINK(1)" in body
+    assert ",=HYPERLINK" not in body
