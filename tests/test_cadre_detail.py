@@ -33,3 +33,8 @@ def test_it_shows_identifiers_in_full_to_the_clerk(world, as_user):
 
 def test_it_answers_405_to_post(world, as_user):
     assert as_user(world.clerk).post(_url(world.cadre_a)).status_code == 405
+
+
+def test_the_404_page_speaks_chinese_and_reveals_nothing(world, as_user):
+    text = as_user(world.clerk).get(_url(world.cadre_b)).text
+    assert "页面不存在" in text and "赵强" not in text

@@ -1,0 +1,63 @@
+"""The housekeeping task makes a real round trip: Redis broker → Celery worker → database → result.
+
+The worker is a separate process (started by .ci/run), so it can only see committed rows: the test
+runs on a transactional database, and the worker is pointed at pytest's test database.
+"""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from celery.result import AsyncResult, EagerResult
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from core.tasks import housekeeping
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def make_session(key, expires_in):
+    return Session.objects.create(session_key=key, session_data="", expire_date=timezone.now() + expires_in)
+
+
+def make_attempt(username, age):
+    attempt = AccessAttempt.objects.create(
+        username=username,
+        ip_address="127.0.0.1",
+        user_agent="pytest",
+        get_data="",
+        post_data="",
+        failures_since_start=1,
+    )
+    # attempt_time is auto_now_add: age the row after creating it.
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=timezone.now() - age)
+    return attempt
+
+
+def test_it_runs_housekeeping_in_the_worker_and_deletes_what_expired():
+    assert not settings.CELERY_TASK_ALWAYS_EAGER
+    make_session("expired-1", timedelta(minutes=-1))
+    make_session("expired-2", timedelta(days=-3))
+    live = make_session("still-valid", timedelta(minutes=10))
+    stale_after = settings.AXES_COOLOFF_TIME + timedelta(days=1)
+    make_attempt("old", stale_after + timedelta(hours=1))
+    recent = make_attempt("recent", timedelta(minutes=1))
+
+    result = housekeeping.delay()
+    counts = result.get(timeout=60)
+
+    assert isinstance(result, AsyncResult)
+    assert not isinstance(result, EagerResult)
+    assert AsyncResult(result.id).state == "SUCCESS"
+    assert counts == {"sessions": 2, "attempts": 1}
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+    assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_it_finds_nothing_left_to_delete_on_a_second_run():
+    make_session("expired", timedelta(minutes=-1))
+
+    assert housekeeping.delay().get(timeout=60) == {"sessions": 1, "attempts": 0}
+    assert housekeeping.delay().get(timeout=60) == {"sessions": 0, "attempts": 0}
