@@ -1,5 +1,7 @@
 from django.urls import path
 
+from . import urls_entry, urls_ledger_import, urls_review
+
 from .views import cadres, imports, units
 
 app_name = "records"
@@ -14,3 +16,6 @@ urlpatterns = [
     path("cadres/import/", imports.roster_import, name="cadre-import"),
     path("cadres/import/template.xlsx", imports.roster_template, name="cadre-import-template"),
 ]
+# The ledger's pages live in their own URL modules: entry (clerks), review (reviewers and the rule
+# book), ledger import.
+urlpatterns += urls_entry.urlpatterns + urls_review.urlpatterns + urls_ledger_import.urlpatterns

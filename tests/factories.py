@@ -69,3 +69,37 @@ def grant(user, role, scope):
 
 
 __all__ = ["Cadre", "UserFactory", "grant", "make_cadre", "make_unit", "valid_id_number"]
+
+
+def rule(code):
+    """The version of rule ``code`` from the default rule book currently in force."""
+    from records.models import PointRule
+
+    return PointRule.objects.get(code=code, valid_to__isnull=True)
+
+
+def make_entry(cadre, *, by, code="JN04", points="2", occurred_on=None, document_no=None, facts="完成重点项目攻坚"):
+    """A pending entry entered through the service by clerk ``by``."""
+    from decimal import Decimal
+
+    from records.services.ledger import entry_create
+
+    occurred_on = occurred_on or date(2026, 3, 10)
+    return entry_create(
+        actor=by,
+        cadre=cadre,
+        rule=rule(code),
+        points=Decimal(points),
+        facts=facts,
+        document_no=document_no if document_no is not None else f"青政〔2026〕{next(_staff)}号",
+        occurred_on=occurred_on,
+    )
+
+
+def confirmed_entry(cadre, *, by, reviewer, **kwargs):
+    from records.services.ledger import entry_confirm
+
+    entry = make_entry(cadre, by=by, **kwargs)
+    entry_confirm(actor=reviewer, entry=entry)
+    entry.refresh_from_db()
+    return entry

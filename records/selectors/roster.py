@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from accounts.models import RECORD_ROLES, Role
 from accounts.roles import scope_ids
 
-from .models import Cadre, Posting, Unit, UnitClosure
+from ..models import Cadre, Posting, Unit, UnitClosure
 
 
 def subtree_ids(unit_ids):

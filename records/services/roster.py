@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Cadre, Posting, Unit, UnitClosure
+from ..models import Cadre, Posting, Unit, UnitClosure
 
 
 @transaction.atomic

@@ -1,0 +1,135 @@
+"""Reads of the points ledger, always through the user's unit scope."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from accounts.models import RECORD_ROLES, Role
+from accounts.roles import scope_ids
+
+from ..models import (
+    CadreStatus,
+    CategoryCap,
+    EntryStatus,
+    LedgerEntry,
+    MonthClose,
+    PointRule,
+    Unit,
+)
+from ..points import Caps, Item, capped_totals
+from .roster import subtree_ids
+
+ENTRY_RELATED = ("cadre", "cadre__unit", "rule", "entered_by", "decided_by", "reverses", "ruling")
+
+
+def entries_visible_to(user, *, roles=RECORD_ROLES):
+    """Entries of the cadres the user may see (by the cadre's current unit)."""
+    scopes = scope_ids(user, roles)
+    if not scopes:
+        return LedgerEntry.objects.none()
+    return LedgerEntry.objects.filter(cadre__unit_id__in=subtree_ids(scopes))
+
+
+def review_queue(user):
+    """Pending entries the user may decide: in their reviewer scope, not entered by themselves."""
+    return (
+        entries_visible_to(user, roles={Role.REVIEWER})
+        .filter(status=EntryStatus.PENDING)
+        .exclude(entered_by=user)
+        .select_related("cadre", "cadre__unit", "rule", "entered_by", "reverses")
+        .order_by("month", "cadre__unit__name", "cadre__staff_no", "id")
+    )
+
+
+def rules_in_force(day):
+    return PointRule.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def cap_tables():
+    rule_caps = {
+        r.id: Caps(r.monthly_cap, r.annual_cap)
+        for r in PointRule.objects.filter(Q(monthly_cap__isnull=False) | Q(annual_cap__isnull=False))
+    }
+    category_caps = {c.category: Caps(c.monthly_cap, c.annual_cap) for c in CategoryCap.objects.all()}
+    return rule_caps, category_caps
+
+
+def cadre_year(cadre, year):
+    """A cadre's entries of a year and the capped effective totals per month and category."""
+    entries = list(
+        LedgerEntry.objects.filter(cadre=cadre, month__year=year)
+        .select_related("rule", "entered_by", "decided_by", "reverses", "ruling")
+        .order_by("month", "occurred_on", "id")
+    )
+    items = [
+        Item(e.month.month, e.rule_id, e.category, e.effective_points)
+        for e in entries
+        if e.status == EntryStatus.CONFIRMED
+    ]
+    totals = capped_totals(items, *cap_tables())
+    months = {m: sum(cats.values(), Decimal("0")) for m, cats in totals.items()}
+    raw = sum((i.points for i in items), Decimal("0"))
+    return {
+        "entries": entries,
+        "totals": totals,
+        "months": months,
+        "net": sum(months.values(), Decimal("0")),
+        "raw": raw,
+        "pending": sum(1 for e in entries if e.status == EntryStatus.PENDING),
+    }
+
+
+def month_sheet(unit, month):
+    """Every active cadre of a unit (not below it) with their entries of one month."""
+    cadres = list(
+        unit.cadres.filter(status__in=[CadreStatus.ACTIVE, CadreStatus.SECONDED]).order_by("staff_no")
+    )
+    entries = defaultdict(list)
+    for e in (
+        LedgerEntry.objects.filter(cadre__in=cadres, month=month)
+        .select_related("rule", "entered_by", "reverses")
+        .order_by("occurred_on", "id")
+    ):
+        entries[e.cadre_id].append(e)
+    rows = []
+    for c in cadres:
+        mine = entries.get(c.id, [])
+        counted = [e.effective_points for e in mine if e.status != EntryStatus.RETURNED]
+        rows.append({"cadre": c, "entries": mine, "total": sum(counted, Decimal("0"))})
+    return rows
+
+
+def completion(user, year):
+    """纪实完成情况: per unit in scope and month, cadres with entries, pending entries, close state."""
+    units = list(Unit.objects.filter(id__in=subtree_ids(scope_ids(user, RECORD_ROLES))).order_by("depth", "order", "code"))
+    unit_ids = [u.id for u in units]
+    active = dict(
+        Unit.objects.filter(id__in=unit_ids)
+        .annotate(n=Count("cadres", filter=Q(cadres__status=CadreStatus.ACTIVE)))
+        .values_list("id", "n")
+    )
+    stats = {
+        (row["unit_id"], row["month"].month): row
+        for row in LedgerEntry.objects.filter(unit_id__in=unit_ids, month__year=year)
+        .values("unit_id", "month")
+        .annotate(
+            cadres=Count("cadre", distinct=True),
+            entries=Count("id"),
+            pending=Count("id", filter=Q(status=EntryStatus.PENDING)),
+            points=Sum("effective_points", filter=Q(status=EntryStatus.CONFIRMED)),
+        )
+    }
+    closed = {
+        (c.unit_id, c.month.month): c
+        for c in MonthClose.objects.filter(unit_id__in=unit_ids, month__year=year).select_related("closed_by")
+    }
+    return {"units": units, "active": active, "stats": stats, "closed": closed}
+
+
+def sanctions_of(cadre):
+    return cadre.sanctions.select_related("measure").order_by("-decided_on")
+
+
+def talks_of(cadre):
+    return cadre.talks.order_by("-held_on")
