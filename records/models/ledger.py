@@ -273,7 +273,9 @@ class FaultToleranceRuling(AuditedModel):
     )
     determined_at = models.DateTimeField(null=True, blank=True)
     filing_document_no = models.CharField(_("filing document number"), max_length=60, blank=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     filed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -82,9 +82,7 @@ def cadre_year(cadre, year):
 
 def month_sheet(unit, month):
     """Every active cadre of a unit (not below it) with their entries of one month."""
-    cadres = list(
-        unit.cadres.filter(status__in=[CadreStatus.ACTIVE, CadreStatus.SECONDED]).order_by("staff_no")
-    )
+    cadres = list(unit.cadres.filter(status__in=[CadreStatus.ACTIVE, CadreStatus.SECONDED]).order_by("staff_no"))
     entries = defaultdict(list)
     for e in (
         LedgerEntry.objects.filter(cadre__in=cadres, month=month)
@@ -102,7 +100,9 @@ def month_sheet(unit, month):
 
 def completion(user, year):
     """纪实完成情况: per unit in scope and month, cadres with entries, pending entries, close state."""
-    units = list(Unit.objects.filter(id__in=subtree_ids(scope_ids(user, RECORD_ROLES))).order_by("depth", "order", "code"))
+    units = list(
+        Unit.objects.filter(id__in=subtree_ids(scope_ids(user, RECORD_ROLES))).order_by("depth", "order", "code")
+    )
     unit_ids = [u.id for u in units]
     active = dict(
         Unit.objects.filter(id__in=unit_ids)

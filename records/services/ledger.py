@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.roles import scope_ids
 from audit.context import acting
 from audit.models import Action, AuditEvent
 from audit.services import build_event
@@ -24,7 +25,7 @@ from ..models import (
     UnitClosure,
     effective_points,
 )
-from ..selectors import unit_in_scope
+from ..selectors import subtree_ids, unit_in_scope
 
 
 def month_start(day: date) -> date:
@@ -43,9 +44,7 @@ def require_role(actor, unit, roles, message=None):
 def closing_unit(unit_id, month):
     """The unit whose close locks ``unit_id``'s month (itself or an ancestor), or None if open."""
     ancestors = UnitClosure.objects.filter(descendant_id=unit_id).values("ancestor_id")
-    close = (
-        MonthClose.objects.filter(closed=True, month=month, unit_id__in=ancestors).select_related("unit").first()
-    )
+    close = MonthClose.objects.filter(closed=True, month=month, unit_id__in=ancestors).select_related("unit").first()
     return close.unit if close else None
 
 
@@ -53,8 +52,10 @@ def _check_month_open(unit_id, month, field="occurred_on"):
     closer = closing_unit(unit_id, month)
     if closer is not None:
         raise ValidationError(
-            {field: _("%(month)s is closed for %(unit)s; reopening needs a reason and a reviewer.")
-             % {"month": month.strftime("%Y-%m"), "unit": closer.name}}
+            {
+                field: _("%(month)s is closed for %(unit)s; reopening needs a reason and a reviewer.")
+                % {"month": month.strftime("%Y-%m"), "unit": closer.name}
+            }
         )
 
 
@@ -79,9 +80,11 @@ def _validate_fact(*, cadre, rule, points, document_no, occurred_on, month, excl
     elif not month <= occurred_on <= month_end(month):
         errors["occurred_on"] = _("The date must fall within %(month)s.") % {"month": month.strftime("%Y-%m")}
     if not rule.valid_on(occurred_on):
-        current = PointRule.objects.filter(code=rule.code, valid_from__lte=occurred_on).exclude(
-            valid_to__lt=occurred_on
-        ).first()
+        current = (
+            PointRule.objects.filter(code=rule.code, valid_from__lte=occurred_on)
+            .exclude(valid_to__lt=occurred_on)
+            .first()
+        )
         errors["rule"] = _("Rule %(code)s version %(version)d is not in force on %(day)s.") % {
             "code": rule.code,
             "version": rule.version,
@@ -115,9 +118,7 @@ def entry_create(*, actor, cadre, rule, points, facts, document_no="", occurred_
     require_role(actor, cadre.unit_id, {Role.CLERK}, _("Only a clerk whose scope covers the cadre may enter points."))
     month = month_start(month or occurred_on)
     document_no = (document_no or "").strip()
-    _validate_fact(
-        cadre=cadre, rule=rule, points=points, document_no=document_no, occurred_on=occurred_on, month=month
-    )
+    _validate_fact(cadre=cadre, rule=rule, points=points, document_no=document_no, occurred_on=occurred_on, month=month)
     _check_month_open(cadre.unit_id, month)
     entry = LedgerEntry(
         cadre=cadre,
@@ -185,12 +186,12 @@ def entry_withdraw(*, actor, entry):
         entry.delete()
 
 
-def _decision_problem(actor, entry):
+def _decision_problem(actor, entry, reviewable_units):
     if entry.status != EntryStatus.PENDING:
         return _("Only pending entries can be confirmed or returned.")
     if entry.entered_by_id == actor.pk:
         return _("You entered this entry, so someone else must confirm it.")
-    if not unit_in_scope(actor, entry.cadre.unit_id, roles={Role.REVIEWER}):
+    if entry.cadre.unit_id not in reviewable_units:
         return _("This entry is outside the units you review.")
     return None
 
@@ -200,7 +201,8 @@ def _decide(*, actor, entries, status, reason=""):
     locked = list(
         LedgerEntry.objects.select_for_update().select_related("cadre").filter(pk__in=[e.pk for e in entries])
     )
-    problems = {e.pk: p for e in locked if (p := _decision_problem(actor, e))}
+    reviewable = set(subtree_ids(scope_ids(actor, {Role.REVIEWER})).values_list("descendant_id", flat=True))
+    problems = {e.pk: p for e in locked if (p := _decision_problem(actor, e, reviewable))}
     ok = [e for e in locked if e.pk not in problems]
     if not ok:
         return 0, problems
@@ -310,7 +312,9 @@ def month_close(*, actor, unit, month):
     require_role(actor, unit.pk, {Role.CLERK, Role.REVIEWER})
     closer = closing_unit(unit.pk, month)
     if closer is not None:
-        raise ValidationError(_("%(month)s is already closed for %(unit)s.") % {"month": f"{month:%Y-%m}", "unit": closer.name})
+        raise ValidationError(
+            _("%(month)s is already closed for %(unit)s.") % {"month": f"{month:%Y-%m}", "unit": closer.name}
+        )
     row = MonthClose.objects.select_for_update().filter(unit=unit, month=month).first() or MonthClose(
         unit=unit, month=month
     )

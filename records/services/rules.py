@@ -54,12 +54,16 @@ def rule_revise(*, actor, rule, valid_from, **changes):
     if current.valid_to is not None:
         raise ValidationError(_("Only the current version of a rule can be revised."))
     if valid_from <= current.valid_from:
-        raise ValidationError({"valid_from": _("The new version must start after %(day)s.") % {"day": current.valid_from}})
+        raise ValidationError(
+            {"valid_from": _("The new version must start after %(day)s.") % {"day": current.valid_from}}
+        )
     late = LedgerEntry.objects.filter(rule=current, occurred_on__gte=valid_from).order_by("-occurred_on").first()
     if late is not None:
         raise ValidationError(
-            {"valid_from": _("Entries up to %(day)s already use this version; start the new one after that.")
-             % {"day": late.occurred_on}}
+            {
+                "valid_from": _("Entries up to %(day)s already use this version; start the new one after that.")
+                % {"day": late.occurred_on}
+            }
         )
     new = PointRule(
         code=current.code,
