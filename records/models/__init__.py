@@ -25,7 +25,7 @@ from .ledger import (
     category_sign,
     effective_points,
 )
-from .sanctions import SanctionKind, Sanction, SanctionMeasure, TalkKind, TalkRecord, impact_end
+from .sanctions import Sanction, SanctionKind, SanctionMeasure, TalkKind, TalkRecord, impact_end
 from .units import Unit, UnitClosure, UnitKind
 
 __all__ = [
