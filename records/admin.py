@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import SysadminModelAdmin
 
-from .models import Unit
+from .models import CategoryCap, PointRule, SanctionMeasure, Unit
 from .selectors import units_visible_to
 from .services import unit_create, unit_update
 
@@ -39,4 +41,55 @@ class UnitAdmin(SysadminModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Units carry history (postings, ledgers); they are closed by moving, never deleted.
+        return False
+
+
+class CategoryCapForm(forms.ModelForm):
+    class Meta:
+        model = CategoryCap
+        fields = ["category", "monthly_cap", "annual_cap"]
+
+    def _positive(self, field):
+        value = self.cleaned_data.get(field)
+        if value is not None and value <= 0:
+            raise ValidationError(_("A cap is a positive number of points; leave it empty for none."))
+        return value
+
+    def clean_monthly_cap(self):
+        return self._positive("monthly_cap")
+
+    def clean_annual_cap(self):
+        return self._positive("annual_cap")
+
+
+@admin.register(CategoryCap)
+class CategoryCapAdmin(SysadminModelAdmin):
+    form = CategoryCapForm
+    list_display = ["category", "monthly_cap", "annual_cap"]
+    fields = ["category", "monthly_cap", "annual_cap"]
+    ordering = ["category"]
+
+
+@admin.register(SanctionMeasure)
+class SanctionMeasureAdmin(SysadminModelAdmin):
+    list_display = ["kind", "name", "promotion_bar_months", "post_bar_months", "blocks_excellent", "order"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    fields = ["kind", "name", "promotion_bar_months", "post_bar_months", "blocks_excellent", "order"]
+    ordering = ["order", "id"]
+
+
+@admin.register(PointRule)
+class PointRuleAdmin(SysadminModelAdmin):
+    """Read-only: a rule changes by a new version from a date, on the rule book page (records:rule-list)."""
+
+    list_display = ["code", "version", "name", "category", "range_label", "valid_from", "valid_to"]
+    list_filter = ["category"]
+    search_fields = ["code", "name"]
+    ordering = ["code", "-version"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -13,6 +13,7 @@ from ..access import get_cadre_for_user
 from ..forms import CadreFilterForm, CadreForm, TransferForm
 from ..selectors import cadre_list, cadre_postings, can_edit_cadre, can_see_sensitive
 from ..services import cadre_create, cadre_transfer, cadre_update
+from .entries import ledger_context
 
 
 @role_required(*RECORD_ROLES)
@@ -40,6 +41,7 @@ def cadre_detail(request, pk):
             "postings": cadre_postings(cadre),
             "can_edit": can_edit_cadre(request.user, cadre),
             "show_sensitive": can_see_sensitive(request.user, cadre),
+            **ledger_context(request, cadre),
         },
     )
 

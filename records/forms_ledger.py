@@ -1,0 +1,178 @@
+"""Forms of the clerk's ledger pages: entries, reversal and correction, sanctions, talks."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .forms import DateInput
+from .models import PointRule, SanctionMeasure, TalkKind
+from .models.ledger import POINTS
+from .services.ledger import month_end
+
+
+def rule_label(rule):
+    return f"{rule.code} {rule.name}"
+
+
+class EntryForm(forms.Form):
+    """One ledger entry. The rule is typed as its code (or "CODE 名称" from the datalist) and
+    resolved to the version in force on the date of occurrence, as the service expects."""
+
+    rule = forms.CharField(
+        label=_("rule"),
+        max_length=120,
+        help_text=_("Type the code or part of the name."),
+        widget=forms.TextInput(attrs={"list": "rule-options", "autocomplete": "off", "data-rule-input": ""}),
+    )
+    points = forms.DecimalField(
+        label=_("points"), **POINTS, widget=forms.NumberInput(attrs={"step": "0.1", "data-points-input": ""})
+    )
+    facts = forms.CharField(label=_("facts"), widget=forms.Textarea(attrs={"rows": 3}))
+    document_no = forms.CharField(
+        label=_("document number (文号)"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"data-doc-input": ""}),
+    )
+    occurred_on = forms.DateField(label=_("date of occurrence"), widget=DateInput(attrs={"data-date-input": ""}))
+
+    def __init__(self, *args, entry=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rules = list(PointRule.objects.order_by("code", "version"))
+        self.fields["occurred_on"].initial = timezone.localdate()
+        if entry is not None:
+            self.initial.update(
+                rule=rule_label(entry.rule),
+                points=entry.points,
+                facts=entry.facts,
+                document_no=entry.document_no,
+                occurred_on=entry.occurred_on,
+            )
+
+    def rule_options(self):
+        """The datalist: rules in force today, one per code."""
+        today = timezone.localdate()
+        return [r for r in self.rules if r.valid_on(today)]
+
+    def rule_data(self):
+        """Every version, so the page can show the range of the version in force on the chosen date."""
+        return [
+            {
+                "code": r.code,
+                "version": r.version,
+                "name": r.name,
+                "range": r.range_label,
+                "min": str(r.min_points),
+                "max": str(r.max_points),
+                "doc": r.requires_document,
+                "from": r.valid_from.isoformat(),
+                "to": r.valid_to.isoformat() if r.valid_to else None,
+            }
+            for r in self.rules
+        ]
+
+    def _resolve_rule(self, text, day):
+        text = " ".join(text.split())
+        code = text.split(" ", 1)[0].upper()
+        versions = [r for r in self.rules if r.code == code] or [r for r in self.rules if r.name == text]
+        if not versions:
+            self.add_error("rule", _("No rule has the code or name “%(text)s”.") % {"text": text})
+            return None
+        in_force = [r for r in versions if r.valid_on(day)]
+        if not in_force:
+            self.add_error(
+                "rule",
+                _("Rule %(code)s is not in force on %(day)s.") % {"code": versions[0].code, "day": day.isoformat()},
+            )
+            return None
+        return in_force[-1]
+
+    def clean(self):
+        data = super().clean()
+        text, day = data.get("rule"), data.get("occurred_on")
+        if text and day:
+            rule = self._resolve_rule(text, day)
+            if rule is not None:
+                data["rule"] = rule
+        data["document_no"] = (data.get("document_no") or "").strip()
+        return data
+
+    def entry_values(self):
+        """The cleaned values in the service's keywords."""
+        keys = ("rule", "points", "facts", "document_no", "occurred_on")
+        return {k: self.cleaned_data[k] for k in keys}
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.staff_no} {obj.name}"
+
+
+class SheetEntryForm(EntryForm):
+    """The month sheet's one-line form: the same entry plus the cadre, chosen among the unit's."""
+
+    field_order = ["cadre", "rule", "points", "facts", "document_no", "occurred_on"]
+
+    cadre = CadreChoiceField(queryset=None, label=_("cadre"))
+
+    def __init__(self, *args, cadres, month, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+        self.fields["cadre"].widget.attrs["autofocus"] = True
+        # One line, so Enter submits from every field.
+        self.fields["facts"].widget = forms.TextInput()
+        self.fields["rule"].help_text = ""
+        today = timezone.localdate()
+        self.fields["occurred_on"].initial = today if month <= today <= month_end(month) else month
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("reason for reversal"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CorrectForm(EntryForm):
+    field_order = ["reason", "rule", "points", "facts", "document_no", "occurred_on"]
+
+    reason = forms.CharField(label=_("reason for correction"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _not_in_future(day):
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+    return day
+
+
+class SanctionForm(forms.Form):
+    measure = forms.TypedChoiceField(label=_("measure"), coerce=int)
+    decided_on = forms.DateField(label=_("decided on"), widget=DateInput())
+    document_no = forms.CharField(label=_("document number (文号)"), max_length=60)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measures = {m.pk: m for m in SanctionMeasure.objects.order_by("order", "id")}
+        groups = {}
+        for m in self.measures.values():
+            groups.setdefault(m.get_kind_display(), []).append((m.pk, m.name))
+        self.fields["measure"].choices = [("", "---------")] + list(groups.items())
+
+    def clean_measure(self):
+        return self.measures[self.cleaned_data["measure"]]
+
+    def clean_decided_on(self):
+        return _not_in_future(self.cleaned_data.get("decided_on"))
+
+
+class TalkForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=TalkKind.choices)
+    held_on = forms.DateField(label=_("date"), widget=DateInput())
+    talker = forms.CharField(label=_("held by"), max_length=60)
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.CharField(label=_("outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+
+    def clean_held_on(self):
+        return _not_in_future(self.cleaned_data.get("held_on"))

@@ -1,0 +1,119 @@
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+
+from records.models import EntryStatus, LedgerEntry
+from tests.factories import UserFactory, confirmed_entry, grant, make_entry
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def as_en(as_user):
+    def login(user):
+        client = as_user(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return login
+
+
+@pytest.fixture
+def entry(world):
+    return confirmed_entry(
+        world.cadre_a, by=world.clerk, reviewer=world.reviewer, points="3", document_no="青政〔2026〕12号"
+    )
+
+
+def _url(entry_or_pk):
+    return reverse("records:entry-correct", args=[getattr(entry_or_pk, "pk", entry_or_pk)])
+
+
+def _data(**overrides):
+    data = {
+        "reason": "分值录入错误",
+        "rule": "JN04",
+        "points": "1",
+        "facts": "完成重点项目攻坚",
+        "document_no": "青政〔2026〕12号",
+        "occurred_on": "2026-03-10",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_prefills_the_original_values(world, as_en, entry):
+    text = as_en(world.clerk).get(_url(entry)).text
+    assert 'value="JN04 重点项目攻坚任务"' in text and 'value="3.0"' in text
+    assert 'value="青政〔2026〕12号"' in text and "data-confirm=" in text
+
+
+def test_it_records_a_reversal_and_a_linked_correction(world, as_en, entry):
+    client = as_en(world.clerk)
+    response = client.post(_url(entry), _data())
+    assert response.status_code == 302
+    reversal = LedgerEntry.objects.get(reverses=entry)
+    correction = LedgerEntry.objects.get(corrects=entry)
+    assert reversal.points == Decimal("-3") and correction.points == Decimal("1")
+    assert reversal.status == correction.status == EntryStatus.PENDING
+    text = client.get(response.url).text
+    assert f'href="#entry-{entry.pk}">Correction</a>' in text
+    assert f'<a href="#entry-{correction.pk}">new entry</a>' in text
+
+
+def test_it_keeps_nothing_when_the_new_values_are_wrong(world, as_en, entry):
+    response = as_en(world.clerk).post(_url(entry), _data(points="9"))
+    assert response.status_code == 200
+    assert "Rule JN04 allows +1.0 ~ +3.0 points." in response.context["form"].errors["points"]
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_it_keeps_the_correction_in_the_same_month(world, as_en, entry):
+    response = as_en(world.clerk).post(_url(entry), _data(occurred_on="2026-04-02"))
+    assert "A correction stays in the month" in response.context["form"].errors["occurred_on"][0]
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_it_requires_a_reason(world, as_en, entry):
+    response = as_en(world.clerk).post(_url(entry), _data(reason=""))
+    assert response.context["form"].errors["reason"]
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_it_refuses_a_pending_entry(world, as_en):
+    pending = make_entry(world.cadre_a, by=world.clerk)
+    as_en(world.clerk).post(_url(pending), _data())
+    assert LedgerEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["reviewer", "committee"])
+def test_it_answers_403_to_read_only_roles(world, as_en, entry, role):
+    client = as_en(getattr(world, role))
+    assert client.get(_url(entry)).status_code == 403
+    assert client.post(_url(entry), _data()).status_code == 403
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_it_answers_404_for_an_entry_outside_scope(world, as_en):
+    county_reviewer = grant(UserFactory(), "reviewer", world.county)
+    other = confirmed_entry(world.cadre_b, by=world.county_clerk, reviewer=county_reviewer)
+    assert as_en(world.clerk).get(_url(other)).status_code == 404
+
+
+def test_it_answers_404_for_an_unknown_entry(world, as_en):
+    assert as_en(world.clerk).get(_url(99999)).status_code == 404
+
+
+def test_it_answers_405_to_other_methods(world, as_en, entry):
+    assert as_en(world.clerk).delete(_url(entry)).status_code == 405
