@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .selectors import cadres_visible_to, can_edit_cadre, units_visible_to
+from .selectors.ledger import entries_visible_to
 
 
 def get_cadre_for_user(user, pk, *, write=False):
@@ -14,3 +15,13 @@ def get_cadre_for_user(user, pk, *, write=False):
 
 def get_unit_for_user(user, pk):
     return get_object_or_404(units_visible_to(user), pk=pk)
+
+
+def get_entry_for_user(user, pk, *, write=False):
+    """404 for an entry of a cadre outside the user's scope; 403 for a read-only role changing one."""
+    entry = get_object_or_404(
+        entries_visible_to(user).select_related("cadre", "cadre__unit", "rule", "entered_by", "decided_by"), pk=pk
+    )
+    if write and not can_edit_cadre(user, entry.cadre):
+        raise PermissionDenied
+    return entry

@@ -12,6 +12,7 @@ from ..models import (
     CadreStatus,
     CategoryCap,
     EntryStatus,
+    FaultToleranceRuling,
     LedgerEntry,
     MonthClose,
     PointRule,
@@ -29,6 +30,11 @@ def entries_visible_to(user, *, roles=RECORD_ROLES):
     if not scopes:
         return LedgerEntry.objects.none()
     return LedgerEntry.objects.filter(cadre__unit_id__in=subtree_ids(scopes))
+
+
+def rulings_visible_to(user):
+    """Rulings on the entries the user may see: scoped through the entry's cadre."""
+    return FaultToleranceRuling.objects.filter(entry__in=entries_visible_to(user))
 
 
 def review_queue(user):
@@ -133,3 +139,13 @@ def sanctions_of(cadre):
 
 def talks_of(cadre):
     return cadre.talks.order_by("-held_on")
+
+
+def month_running_total(cadre, month):
+    """The running total of a cadre's month while entering: pending and confirmed, before caps."""
+    row = (
+        LedgerEntry.objects.filter(cadre=cadre, month=month)
+        .exclude(status=EntryStatus.RETURNED)
+        .aggregate(total=Sum("effective_points"), count=Count("id"))
+    )
+    return {"month": month, "total": row["total"] or Decimal("0"), "count": row["count"]}

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import RECORD_ROLES, Role
 from core.access import role_required
+from core.forms import apply_service_errors
 from core.paging import paginate
 
 from ..access import get_cadre_for_user
@@ -46,14 +47,6 @@ def cadre_detail(request, pk):
     )
 
 
-def _apply_service_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @role_required(Role.CLERK)
 @require_http_methods(["GET", "POST"])
 def cadre_new(request):
@@ -62,7 +55,7 @@ def cadre_new(request):
         try:
             cadre = cadre_create(**form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Cadre %(name)s registered.") % {"name": cadre.name})
             return redirect("records:cadre-detail", pk=cadre.pk)
@@ -79,7 +72,7 @@ def cadre_edit(request, pk):
         try:
             cadre_update(cadre=cadre, **data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("records:cadre-detail", pk=cadre.pk)
@@ -101,7 +94,7 @@ def cadre_transfer_view(request, pk):
         try:
             cadre_transfer(cadre=cadre, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Transfer recorded."))
             return redirect("records:cadre-detail", pk=cadre.pk)

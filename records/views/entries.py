@@ -8,9 +8,8 @@ from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -19,12 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import RECORD_ROLES, Role
 from core.access import role_required
+from core.forms import apply_service_errors
 
-from ..access import get_cadre_for_user, get_unit_for_user
+from ..access import get_cadre_for_user, get_entry_for_user, get_unit_for_user
 from ..forms_ledger import CorrectForm, EntryForm, ReverseForm, SheetEntryForm, rule_label
 from ..models import CadreStatus, EntryStatus, LedgerEntry, PointRule
-from ..selectors import can_edit_cadre, unit_in_scope
-from ..selectors.ledger import cadre_year, entries_visible_to, month_sheet, sanctions_of, talks_of
+from ..selectors import unit_in_scope
+from ..selectors.ledger import cadre_year, month_running_total, month_sheet, sanctions_of, talks_of
 from ..services.ledger import (
     closing_unit,
     entry_correct,
@@ -36,25 +36,6 @@ from ..services.ledger import (
 )
 
 # --- helpers shared by the ledger views ---------------------------------------------------------
-
-
-def get_entry_for_user(user, pk, *, write=False):
-    """404 for an entry of a cadre outside the user's scope; 403 for a read-only role changing one."""
-    entry = get_object_or_404(
-        entries_visible_to(user).select_related("cadre", "cadre__unit", "rule", "entered_by", "decided_by"), pk=pk
-    )
-    if write and not can_edit_cadre(user, entry.cadre):
-        raise PermissionDenied
-    return entry
-
-
-def apply_service_errors(form, exc):
-    """A service's ValidationError onto the form: keyed errors on their fields, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def safe_next(request):
@@ -71,16 +52,6 @@ def cadre_ledger_url(cadre, year=None):
     if year and year != timezone.localdate().year:
         url += "?" + urlencode({"year": year})
     return url + "#ledger"
-
-
-def _month_total(cadre, month):
-    """The running total of a cadre's month: pending and confirmed entries, before caps."""
-    row = (
-        LedgerEntry.objects.filter(cadre=cadre, month=month)
-        .exclude(status=EntryStatus.RETURNED)
-        .aggregate(total=Sum("effective_points"), count=Count("id"))
-    )
-    return {"month": month, "total": row["total"] or Decimal("0"), "count": row["count"]}
 
 
 def _total_month(form, default):
@@ -166,7 +137,7 @@ def _entry_page(request, form, cadre, *, entry=None, title, month):
             "cadre": cadre,
             "entry": entry,
             "title": title,
-            "running": _month_total(cadre, _total_month(form, month)),
+            "running": month_running_total(cadre, _total_month(form, month)),
             "next": safe_next(request) or "",
             "cancel_url": safe_next(request) or cadre_ledger_url(cadre, month.year),
         },
@@ -275,7 +246,7 @@ def entry_correct_view(request, pk):
     return render(
         request,
         "records/entry_correct.html",
-        {"entry": entry, "cadre": cadre, "form": form, "running": _month_total(cadre, entry.month)},
+        {"entry": entry, "cadre": cadre, "form": form, "running": month_running_total(cadre, entry.month)},
     )
 
 

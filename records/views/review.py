@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import RECORD_ROLES, Role
 from core.access import role_required
+from core.forms import apply_service_errors
 from core.paging import paginate
 
 from ..access import get_unit_for_user
@@ -208,11 +209,7 @@ def month_reopen_view(request, unit_pk, month):
         try:
             month_reopen(actor=request.user, unit=unit, month=month, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("%(month)s reopened for %(unit)s.") % {"month": f"{month:%Y-%m}", "unit": unit.name}

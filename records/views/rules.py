@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import RECORD_ROLES, Role
 from accounts.roles import has_role
 from core.access import role_required
+from core.forms import apply_service_errors
 
 from ..forms_review import RuleFilterForm, RuleForm
 from ..models import CategoryCap, PointRule
@@ -85,14 +86,6 @@ def rule_detail(request, code):
     )
 
 
-def _apply_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @role_required(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def rule_new(request):
@@ -104,7 +97,7 @@ def rule_new(request):
                 actor=request.user, code=data["code"], valid_from=data["valid_from"], **form.rule_fields()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Rule %(code)s created.") % {"code": rule.code})
             return redirect("records:rule-detail", code=rule.code)
@@ -122,7 +115,7 @@ def rule_revise_view(request, code):
                 actor=request.user, rule=current, valid_from=form.cleaned_data["valid_from"], **form.rule_fields()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,

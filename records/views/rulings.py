@@ -8,12 +8,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import RECORD_ROLES, Role
 from core.access import role_required
+from core.forms import apply_service_errors
 from core.paging import paginate
 
 from ..forms_review import STAGE_FORMS, RulingApplyForm, RulingFilterForm
 from ..models import FaultToleranceRuling, FTStage
 from ..selectors import can_edit_cadre, unit_in_scope
-from ..selectors.ledger import entries_visible_to
+from ..selectors.ledger import entries_visible_to, rulings_visible_to
 from ..services.ledger import ruling_apply, ruling_determine, ruling_file, ruling_verify
 
 RULING_RELATED = (
@@ -26,19 +27,6 @@ RULING_RELATED = (
     "determined_by",
     "filed_by",
 )
-
-
-def rulings_visible_to(user):
-    """Rulings on the entries the user may see: scoped through the entry's cadre."""
-    return FaultToleranceRuling.objects.filter(entry__in=entries_visible_to(user))
-
-
-def _apply_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @role_required(Role.CLERK)
@@ -59,7 +47,7 @@ def ruling_new(request, entry_pk):
         try:
             ruling = ruling_apply(actor=request.user, entry=entry, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Application recorded; a reviewer verifies it next."))
             return redirect("records:ruling-detail", pk=ruling.pk)
@@ -103,7 +91,7 @@ def ruling_detail(request, pk):
             try:
                 _act(request.user, ruling, action, form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Ruling updated."))
                 return redirect("records:ruling-detail", pk=ruling.pk)

@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import apply_service_errors
+
 from ..access import get_cadre_for_user
 from ..forms_ledger import SanctionForm, TalkForm
 from ..services.sanctions import sanction_create, talk_create
-from .entries import apply_service_errors
 
 
 @login_required
