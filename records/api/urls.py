@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import ledger_views as ledger
 from . import views
 
 app_name = "api"
@@ -8,4 +9,19 @@ urlpatterns = [
     path("units/", views.UnitList.as_view(), name="unit-list"),
     path("cadres/", views.CadreList.as_view(), name="cadre-list"),
     path("cadres/<int:pk>/", views.CadreDetail.as_view(), name="cadre-detail"),
+    path("rules/", ledger.RuleList.as_view(), name="rule-list"),
+    path("entries/", ledger.EntryList.as_view(), name="entry-list"),
+    path("entries/<int:pk>/", ledger.EntryDetail.as_view(), name="entry-detail"),
+    path("entries/<int:pk>/confirm/", ledger.EntryConfirm.as_view(), name="entry-confirm"),
+    path("entries/<int:pk>/return/", ledger.EntryReturn.as_view(), name="entry-return"),
+    path("entries/<int:pk>/reverse/", ledger.EntryReverse.as_view(), name="entry-reverse"),
+    path("sanctions/", ledger.SanctionList.as_view(), name="sanction-list"),
+    path("sanctions/<int:pk>/", ledger.SanctionDetail.as_view(), name="sanction-detail"),
+    path("talks/", ledger.TalkList.as_view(), name="talk-list"),
+    path("talks/<int:pk>/", ledger.TalkDetail.as_view(), name="talk-detail"),
+    path("rulings/", ledger.RulingList.as_view(), name="ruling-list"),
+    path("rulings/<int:pk>/", ledger.RulingDetail.as_view(), name="ruling-detail"),
+    path("rulings/<int:pk>/verify/", ledger.RulingVerify.as_view(), name="ruling-verify"),
+    path("rulings/<int:pk>/determine/", ledger.RulingDetermine.as_view(), name="ruling-determine"),
+    path("rulings/<int:pk>/file/", ledger.RulingFile.as_view(), name="ruling-file"),
 ]

@@ -1,7 +1,7 @@
 """A fictional county for demos and manual testing: ``python manage.py seed_demo [--cadres N] [--seed S]``.
 
-One seed gives the same county, people and postings on any database: all randomness comes from one
-``random.Random(seed)`` and every date is counted back from REFERENCE_DATE, never from today.
+One seed gives the same county, people, postings and ledger (records.demo_ledger) on any database: all
+randomness comes from the seed and every date is counted back from REFERENCE_DATE, never from today.
 Running the command again where the county exists changes nothing and prints the logins again.
 There is no ``--reset``: the audit log is append-only, so seed anew into a fresh database.
 """
@@ -19,7 +19,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, RoleAssignment
 from accounts.services import role_grant
@@ -27,6 +26,30 @@ from audit.context import acting
 from audit.models import Action
 from audit.services import audit_record
 from core.masking import id_check_digit
+from records.demo_data import (
+    AGES,
+    COUNTY_CODE,
+    COUNTY_NAME,
+    COUNTY_POSTS,
+    DEMO_USERS,
+    DEPARTMENTS,
+    ETHNICITIES,
+    FEMALE_CHARS,
+    ID_PREFIXES,
+    LEADER_LEVELS,
+    MALE_CHARS,
+    MOBILE_PREFIXES,
+    OFFICE_WEIGHT,
+    PROFILES,
+    REFERENCE_DATE,
+    SHARED_FIRST,
+    STEP_DOWN,
+    SURNAMES,
+    TOWNSHIP_OFFICES,
+    TOWNSHIPS,
+    township_posts,
+)
+from records.demo_ledger import audit_note, seed_ledger, summary_lines
 from records.models import (
     Cadre,
     CadreCategory,
@@ -43,141 +66,9 @@ from records.models import (
 )
 from records.services import unit_create
 
-# Ages, "years in post" and probation are as of this day. A year end keeps ages whole (born in 1990 → 35).
-REFERENCE_DATE = date(2025, 12, 31)
-COUNTY_CODE = "QS"
-COUNTY_NAME = "青山县"
-
 L = LeadershipLevel
 K = UnitKind
 C = CadreCategory
-
-# (username, full name, role, scope unit code, password). Passwords are fixed, not drawn from the seed,
-# so the printed table stays right whatever seed built the county; each passes AUTH_PASSWORD_VALIDATORS.
-DEMO_USERS = (
-    ("demo_secadmin", "孙静", Role.SECADMIN, COUNTY_CODE, "Qingshan#Guard25"),
-    ("demo_clerk", "李晓梅", Role.CLERK, "QS-T03", "Dongling#Roster25"),
-    ("demo_clerk_county", "王建国", Role.CLERK, COUNTY_CODE, "Qingshan#Roster25"),
-    ("demo_reviewer", "陈志强", Role.REVIEWER, COUNTY_CODE, "Qingshan#Review25"),
-    ("demo_reviewer_town", "刘丽华", Role.REVIEWER, "QS-T03", "Dongling#Review25"),
-    ("demo_committee", "赵文军", Role.COMMITTEE, COUNTY_CODE, "Qingshan#Council25"),
-    ("demo_sysadmin", "周海涛", Role.SYSADMIN, COUNTY_CODE, "Qingshan#System25"),
-    ("demo_auditor", "吴敏", Role.AUDITOR, COUNTY_CODE, "Qingshan#Trail25"),
-)
-
-# The county's own leaders sit on the root unit; they are city-managed (市管).
-COUNTY_POSTS = (
-    ("县委书记", L.DIVISION_HEAD),
-    ("县委副书记、县长", L.DIVISION_HEAD),
-    ("县委副书记", L.DIVISION_DEPUTY),
-    ("县委常委、常务副县长", L.DIVISION_DEPUTY),
-    ("县委常委、组织部部长", L.DIVISION_DEPUTY),
-    ("县委常委、宣传部部长", L.DIVISION_DEPUTY),
-    ("县委常委、政法委书记", L.DIVISION_DEPUTY),
-    ("县委常委、县纪委书记、县监委主任", L.DIVISION_DEPUTY),
-    ("副县长", L.DIVISION_DEPUTY),
-    ("副县长", L.DIVISION_DEPUTY),
-    ("副县长", L.DIVISION_DEPUTY),
-)
-
-# (name, weight) — weight is the relative headcount. The third is the demo clerk's township.
-TOWNSHIPS = (
-    ("城关街道", 30), ("城东街道", 24), ("东岭镇", 20), ("西河镇", 18), ("南塘镇", 18),
-    ("北山镇", 16), ("白石镇", 16), ("桃源镇", 18), ("清水镇", 15), ("大坪镇", 15),
-    ("石门镇", 16), ("马田镇", 14), ("沙田镇", 14), ("莲塘镇", 14), ("竹园镇", 13),
-    ("龙山乡", 11), ("黄竹乡", 10), ("梅溪乡", 10), ("花桥乡", 10), ("湘源瑶族乡", 12),
-)  # fmt: skip
-
-# (name, kind, head title, deputy title, deputies, weight, category profile, internal offices)
-DEPARTMENTS = (
-    ("县纪委监委机关", K.PARTY, "县纪委副书记、县监委副主任", "县纪委常委", 2, 12, "party", ()),
-    ("县委办公室", K.PARTY, "主任", "副主任", 3, 8, "party", ()),
-    ("县委组织部", K.PARTY, "常务副部长", "副部长", 2, 8, "party", ("组织股", "干部股", "干部监督股", "公务员管理股")),
-    ("县委宣传部", K.PARTY, "常务副部长", "副部长", 2, 6, "party", ()),
-    ("县委统战部", K.PARTY, "常务副部长", "副部长", 2, 5, "party", ()),
-    ("县委政法委员会", K.PARTY, "常务副书记", "副书记", 2, 5, "party", ()),
-    ("县委机构编制委员会办公室", K.PARTY, "主任", "副主任", 1, 3, "party", ()),
-    ("县直机关工作委员会", K.PARTY, "常务副书记", "副书记", 1, 3, "party", ()),
-    ("县人民政府办公室", K.GOVERNMENT, "主任", "副主任", 3, 8, "gov", ()),
-    ("县发展和改革局", K.GOVERNMENT, "局长", "副局长", 3, 8, "gov", ("综合股", "项目股")),
-    ("县教育局", K.GOVERNMENT, "局长", "副局长", 3, 22, "gov", ()),
-    ("县公安局", K.GOVERNMENT, "局长", "副局长", 4, 40, "police", ()),
-    ("县民政局", K.GOVERNMENT, "局长", "副局长", 3, 7, "gov", ()),
-    ("县财政局", K.GOVERNMENT, "局长", "副局长", 3, 12, "gov", ("预算股", "国库股")),
-    ("县人力资源和社会保障局", K.GOVERNMENT, "局长", "副局长", 3, 10, "gov", ()),
-    ("县自然资源局", K.GOVERNMENT, "局长", "副局长", 3, 12, "gov", ()),
-    ("县住房和城乡建设局", K.GOVERNMENT, "局长", "副局长", 3, 10, "gov", ()),
-    ("县交通运输局", K.GOVERNMENT, "局长", "副局长", 3, 8, "gov", ()),
-    ("县水利局", K.GOVERNMENT, "局长", "副局长", 3, 8, "gov", ()),
-    ("县农业农村局", K.GOVERNMENT, "局长", "副局长", 4, 16, "gov", ()),
-    ("县文化旅游广电体育局", K.GOVERNMENT, "局长", "副局长", 3, 7, "gov", ()),
-    ("县卫生健康局", K.GOVERNMENT, "局长", "副局长", 3, 18, "gov", ()),
-    ("县应急管理局", K.GOVERNMENT, "局长", "副局长", 2, 6, "gov", ()),
-    ("县审计局", K.GOVERNMENT, "局长", "副局长", 2, 5, "gov", ()),
-    ("县市场监督管理局", K.GOVERNMENT, "局长", "副局长", 3, 14, "gov", ()),
-    ("县委党校", K.INSTITUTION, "常务副校长", "副校长", 2, 5, "reference", ()),
-    ("县档案馆", K.INSTITUTION, "馆长", "副馆长", 1, 3, "reference", ()),
-    ("县融媒体中心", K.INSTITUTION, "主任", "副主任", 2, 8, "institution", ()),
-    ("县疾病预防控制中心", K.INSTITUTION, "主任", "副主任", 2, 10, "institution", ()),
-    ("县城市建设投资集团有限公司", K.STATE_ENTERPRISE, "董事长", "副总经理", 2, 8, "enterprise", ()),
-)
-TOWNSHIP_OFFICES = {"城关街道": ("党政综合办公室", "社会事务办公室"), "东岭镇": ("党政综合办公室", "经济发展办公室")}
-OFFICE_WEIGHT = 3
-
-# profile → (leaders' category, {category: weight} for everyone else)
-PROFILES = {
-    "party": (C.CIVIL_SERVANT, {C.CIVIL_SERVANT: 90, C.REFERENCE_CIVIL_SERVANT: 10}),
-    "gov": (C.CIVIL_SERVANT, {C.CIVIL_SERVANT: 70, C.REFERENCE_CIVIL_SERVANT: 12, C.INSTITUTION_STAFF: 18}),
-    "police": (C.CIVIL_SERVANT, {C.CIVIL_SERVANT: 92, C.INSTITUTION_STAFF: 8}),
-    "township": (C.CIVIL_SERVANT, {C.CIVIL_SERVANT: 55, C.INSTITUTION_STAFF: 45}),
-    "reference": (C.REFERENCE_CIVIL_SERVANT, {C.REFERENCE_CIVIL_SERVANT: 85, C.INSTITUTION_STAFF: 15}),
-    "institution": (C.INSTITUTION_STAFF, {C.INSTITUTION_STAFF: 100}),
-    "enterprise": (C.ENTERPRISE_STAFF, {C.ENTERPRISE_STAFF: 100}),
-}
-
-SURNAMES = (
-    ("王", 71), ("李", 70), ("张", 69), ("刘", 54), ("陈", 45), ("杨", 31), ("黄", 22), ("赵", 20),
-    ("吴", 20), ("周", 19), ("唐", 16), ("邓", 14), ("彭", 13), ("蒋", 13), ("徐", 13), ("孙", 12),
-    ("胡", 12), ("谭", 12), ("曾", 12), ("朱", 11), ("马", 11), ("何", 11), ("罗", 11), ("郭", 10),
-    ("高", 9), ("林", 9), ("郑", 8), ("廖", 8), ("肖", 8), ("梁", 7), ("谢", 7), ("宋", 5),
-    ("许", 5), ("韩", 5), ("冯", 5), ("曹", 4), ("袁", 4), ("邹", 4), ("田", 4), ("雷", 3),
-    ("龙", 3), ("段", 3), ("陶", 3), ("汤", 3), ("尹", 3), ("贺", 3), ("石", 3), ("伍", 3),
-    ("毛", 3), ("盘", 2), ("奉", 2), ("欧阳", 2),
-)  # fmt: skip
-MALE_CHARS = (
-    "伟强军磊勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林峰志建国文清海新亮晨阳东振锋成兵彬坤毅荣庆德湘江卫永"
-)
-FEMALE_CHARS = "芳娜敏静丽艳娟霞燕玲婷慧莹雪琳洁倩颖琴云红梅兰萍丹佳蓉雯欣怡悦晶璐露月秀凤彤瑶思雨涵"
-SHARED_FIRST = "晓小志建文海子新嘉春秋立"
-ETHNICITIES = (("汉族", 86), ("瑶族", 9), ("苗族", 3), ("土家族", 2))
-# Birthplace codes: 431131 is this fictional county (in 永州市, 4311); then its neighbours; then elsewhere.
-ID_PREFIXES = (
-    ("431131", 70), ("431129", 8), ("431126", 6), ("431127", 4), ("431124", 4),
-    ("431102", 3), ("430521", 2), ("430104", 3),
-)  # fmt: skip
-MOBILE_PREFIXES = tuple(f"13{d}" for d in range(10)) + tuple(f"18{d}" for d in range(10)) + (
-    "150", "151", "152", "153", "155", "156", "157", "158", "159", "166", "173", "175", "176", "177", "191", "198",
-)  # fmt: skip
-
-LEADER_LEVELS = (L.DIVISION_HEAD, L.DIVISION_DEPUTY, L.SECTION_HEAD, L.SECTION_DEPUTY)
-# (youngest, oldest, most common) age per leadership level.
-AGES = {
-    L.DIVISION_HEAD: (46, 57, 52),
-    L.DIVISION_DEPUTY: (40, 56, 49),
-    L.SECTION_HEAD: (33, 57, 47),
-    L.SECTION_DEPUTY: (28, 55, 41),
-    L.UNIT_HEAD: (27, 57, 40),
-    L.NONE: (23, 59, 33),
-}
-# An earlier posting is one step down the ladder; county leaders came up through section-head posts.
-STEP_DOWN = {
-    L.DIVISION_HEAD: L.SECTION_HEAD,
-    L.DIVISION_DEPUTY: L.SECTION_HEAD,
-    L.SECTION_HEAD: L.SECTION_DEPUTY,
-    L.SECTION_DEPUTY: L.UNIT_HEAD,
-    L.UNIT_HEAD: L.NONE,
-    L.NONE: L.NONE,
-}
 
 
 @dataclass
@@ -207,7 +98,7 @@ def unit_specs():
     for i, (name, weight) in enumerate(TOWNSHIPS, 1):
         code = f"{COUNTY_CODE}-T{i:02d}"
         specs.append(UnitSpec(code, name, K.TOWNSHIP, COUNTY_CODE, i, "township", weight, "township",
-                              *_township_posts(name)))  # fmt: skip
+                              *township_posts(name)))  # fmt: skip
         for j, office in enumerate(TOWNSHIP_OFFICES.get(name, ()), 1):
             specs.append(UnitSpec(f"{code}-{j:02d}", f"{name}{office}", K.TOWNSHIP, code, j, "office",
                                   OFFICE_WEIGHT, "township", unit_heads=("主任",)))  # fmt: skip
@@ -220,25 +111,6 @@ def unit_specs():
             specs.append(UnitSpec(f"{code}-{j:02d}", f"{name}{office}", kind, code, j, "office",
                                   OFFICE_WEIGHT, profile, unit_heads=("股长",)))  # fmt: skip
     return specs
-
-
-def _township_posts(name):
-    """Leader posts in the order they are filled: heads, then deputies, then the rest of the team."""
-    if name.endswith("街道"):
-        party, head, deputy, discipline, heads = "党工委", "办事处主任", "办事处副主任", "纪工委书记", "城市管理办主任"
-        last = ()
-    else:
-        kind = "乡" if name.endswith("乡") else "镇"
-        party, head, deputy, discipline, heads = "党委", f"{kind}长", f"副{kind}长", "纪委书记", "农业综合服务中心主任"
-        last = (("人大主席", L.SECTION_HEAD),)
-    leaders = (
-        ((f"{party}书记", L.SECTION_HEAD), (head, L.SECTION_HEAD))
-        + ((f"{party}副书记", L.SECTION_DEPUTY), (deputy, L.SECTION_DEPUTY), (discipline, L.SECTION_DEPUTY))
-        + (("组织委员", L.SECTION_DEPUTY), (deputy, L.SECTION_DEPUTY), (deputy, L.SECTION_DEPUTY))
-        + (("宣传委员", L.SECTION_DEPUTY), ("武装部部长", L.SECTION_DEPUTY))
-        + last
-    )
-    return leaders, ("财政所所长", "综治中心主任", "便民服务中心主任", "社会事务办主任", heads)
 
 
 def _headcounts(specs, n, rng):
@@ -507,8 +379,9 @@ def _pad(text, width):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Seed a fictional demo county (青山县) with units, cadres, postings and one demo user per role."
+    help = (
+        "Seed a fictional demo county (青山县) with units, cadres, postings, one demo user per role and a year"
+        " of ledger entries."
     )
 
     def add_arguments(self, parser):
@@ -540,11 +413,12 @@ class Command(BaseCommand):
         specs, plans = plan_county(cadres=cadres, seed=seed)
         with transaction.atomic(), acting(source="command:seed_demo"):
             units = self.create_units(specs)
-            postings = self.create_cadres(plans, units)
-            self.create_users(units)
+            cadre_rows, postings = self.create_cadres(plans, units)
+            users = self.create_users(units)
+            ledger = seed_ledger(cadres=cadre_rows, plans=plans, units=units, users=users, seed=seed)
             note = (
                 f"{COUNTY_NAME}演示数据：{len(units)} 个单位，{len(plans)} 名干部，{postings} 条任职记录，"
-                f"{len(DEMO_USERS)} 个演示账号（种子 {seed}）"
+                f"{len(DEMO_USERS)} 个演示账号；{audit_note(ledger)}（种子 {seed}）"
             )
             audit_record(action=Action.SEED, model="records.cadre", note=note)
         elapsed = time.perf_counter() - started
@@ -562,6 +436,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Cadres: %(cadres)d  Postings: %(postings)d") % {"cadres": len(plans), "postings": postings}
         )
+        for line in summary_lines(ledger):
+            self.stdout.write(line)
         self.stdout.write(_("Time: %(seconds).1f s") % {"seconds": elapsed})
         self.print_logins()
 
@@ -582,7 +458,7 @@ class Command(BaseCommand):
             for code, position, level, s, e in plan.postings
         ]
         Posting.objects.bulk_create(postings, batch_size=1000)
-        return len(postings)
+        return cadres, len(postings)
 
     def create_users(self, units):
         User = get_user_model()
@@ -599,6 +475,7 @@ class Command(BaseCommand):
         for username, _name, role, scope, _password in DEMO_USERS:
             if users[username] != secadmin:
                 role_grant(actor=secadmin, user=users[username], role=role, scope=units[scope])
+        return users
 
     def print_logins(self):
         scopes = dict(Unit.objects.filter(code__in={u[3] for u in DEMO_USERS}).values_list("code", "name"))
