@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import urls_entry, urls_ledger_import, urls_review
-
 from .views import cadres, imports, units
 
 app_name = "records"
