@@ -237,7 +237,7 @@ def test_a_reviewer_cannot_confirm_an_entry_they_entered(world, as_user):
     entry = make_entry(world.cadre_a, by=both)
     response = as_user(both).post(f"{ENTRIES}{entry.pk}/confirm/")
     assert response.status_code == 403
-    assert "someone else" in response.json()["detail"]
+    assert "须由他人确认" in response.json()["detail"]
     entry.refresh_from_db()
     assert entry.status == EntryStatus.PENDING
 
