@@ -4,13 +4,24 @@ Township A's clerk, reviewer and committee member see A only; the county-level u
 the outsider holds no role.
 """
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps
 
 from tests.factories import UserFactory, grant, make_cadre, make_unit
 
 PASSWORD = "Correct-Horse-42"
+
+
+def _ensure_rule_book():
+    """Transactional tests (browser, worker) flush every table afterwards, data migrations' rows
+    included; put the default rule book, caps and impact periods back when they are gone."""
+    from records.models import PointRule
+
+    if not PointRule.objects.exists():
+        importlib.import_module("records.migrations.0003_default_rule_book").load(apps, None)
 
 
 @pytest.fixture
@@ -18,6 +29,7 @@ def world(db):
     class World:
         pass
 
+    _ensure_rule_book()
     w = World()
     w.county = make_unit("青山县", kind="党委", code="C0")
     w.town_a = make_unit("东岭镇", parent=w.county, code="TA")
