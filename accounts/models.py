@@ -16,6 +16,16 @@ class User(AuditedModel, AbstractUser):
     AUDIT_MASKED_FIELDS = {"password": _hidden}
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    # The cadre record of this person, when the user is also a cadre: nobody assesses or approves
+    # their own review.
+    cadre = models.OneToOneField(
+        "records.Cadre",
+        verbose_name=_("own cadre record"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user_account",
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -1,11 +1,15 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models.fields.files import FieldFile
+
 from . import context
 from .models import Action, AuditEvent
 
 
 def _jsonable(value):
+    if isinstance(value, FieldFile):
+        return value.name
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):

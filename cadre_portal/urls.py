@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("", include("records.urls")),
+    path("reviews/", include("assessments.urls")),
+    path("jobs/", include("core.urls_jobs")),
     path("api/v1/", include("records.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import entries, sanctions
+from .views import attachments, entries, sanctions
 
 # Included into records/urls.py, so these names live in the ``records`` namespace.
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("entries/<int:pk>/withdraw/", entries.entry_withdraw_view, name="entry-withdraw"),
     path("entries/<int:pk>/reverse/", entries.entry_reverse_view, name="entry-reverse"),
     path("entries/<int:pk>/correct/", entries.entry_correct_view, name="entry-correct"),
+    path("entries/<int:pk>/evidence/", attachments.entry_attachments, name="entry-attachments"),
+    path("evidence/<int:pk>/", attachments.attachment_download, name="attachment-download"),
+    path("evidence/<int:pk>/remove/", attachments.attachment_delete, name="attachment-delete"),
     path("units/<int:pk>/sheet/", entries.month_sheet_current, name="month-sheet-current"),
     path("units/<int:pk>/sheet/<str:month>/", entries.month_sheet_view, name="month-sheet"),
     path("cadres/<int:pk>/sanctions/new/", sanctions.sanction_new, name="sanction-new"),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "records",
+    "assessments",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ROSTER_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 # No inline scripts or styles anywhere: every asset is a file served from static/.
 SECURE_CSP = {

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import ledger_views as ledger
+from . import review_views as reviews
 from . import views
 
 app_name = "api"
@@ -24,4 +25,11 @@ urlpatterns = [
     path("rulings/<int:pk>/verify/", ledger.RulingVerify.as_view(), name="ruling-verify"),
     path("rulings/<int:pk>/determine/", ledger.RulingDetermine.as_view(), name="ruling-determine"),
     path("rulings/<int:pk>/file/", ledger.RulingFile.as_view(), name="ruling-file"),
+    path("quarterly-reviews/", reviews.ReviewList.as_view(), name="quarterly-review-list"),
+    path("quarterly-reviews/<int:pk>/", reviews.ReviewDetail.as_view(), name="quarterly-review-detail"),
+    path("quarterly-reviews/<int:pk>/score/", reviews.ReviewScore.as_view(), name="quarterly-review-score"),
+    path("quarterly-reviews/<int:pk>/submit/", reviews.ReviewSubmit.as_view(), name="quarterly-review-submit"),
+    path("quarterly-reviews/<int:pk>/approve/", reviews.ReviewApprove.as_view(), name="quarterly-review-approve"),
+    path("quarterly-reviews/<int:pk>/return/", reviews.ReviewReturn.as_view(), name="quarterly-review-return"),
+    path("quarterly-reviews/<int:pk>/reopen/", reviews.ReviewReopen.as_view(), name="quarterly-review-reopen"),
 ]

@@ -13,6 +13,7 @@ from .cadres import (
 from .ledger import (
     ADD_CATEGORIES,
     CategoryCap,
+    EntryAttachment,
     EntryStatus,
     FaultToleranceRuling,
     FTBasis,
@@ -31,6 +32,7 @@ from .units import Unit, UnitClosure, UnitKind
 __all__ = [
     "ADD_CATEGORIES",
     "CategoryCap",
+    "EntryAttachment",
     "EntryStatus",
     "FaultToleranceRuling",
     "FTBasis",

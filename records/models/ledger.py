@@ -293,3 +293,32 @@ def effective_points(points: Decimal, outcome: str, reduced_points: Decimal | No
     if outcome == FTOutcome.REDUCED:
         return reduced_points
     return points
+
+
+def attachment_path(instance, filename):
+    # Random names: the original name is kept in the row, never trusted as a path.
+    import uuid
+
+    return f"attachments/{instance.entry.month:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class EntryAttachment(AuditedModel):
+    """Evidence for a ledger entry (a notice, a certificate): PDF, image or Office file."""
+
+    entry = models.ForeignKey(
+        LedgerEntry, verbose_name=_("ledger entry"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(_("type"), max_length=8)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name

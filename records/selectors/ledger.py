@@ -66,6 +66,7 @@ def cadre_year(cadre, year):
     entries = list(
         LedgerEntry.objects.filter(cadre=cadre, month__year=year)
         .select_related("rule", "entered_by", "decided_by", "reverses", "ruling")
+        .prefetch_related("attachments")
         .order_by("month", "occurred_on", "id")
     )
     items = [

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import RECORD_ROLES, Role
+from assessments.selectors_page import cadre_quarter_history
 from core.access import role_required
 from core.forms import apply_service_errors
 from core.paging import paginate
@@ -43,6 +44,7 @@ def cadre_detail(request, pk):
             "can_edit": can_edit_cadre(request.user, cadre),
             "show_sensitive": can_see_sensitive(request.user, cadre),
             **ledger_context(request, cadre),
+            "quarter_reviews": cadre_quarter_history(cadre),
         },
     )
 

@@ -1,0 +1,80 @@
+"""A background job's page and its progress as JSON, for the user who started it only."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .models import Job, JobStatus
+
+FINISHED = (JobStatus.DONE, JobStatus.FAILED)
+RESULT_LABELS = {
+    "created": gettext_lazy("Reviews created"),
+    "year": gettext_lazy("year"),
+    "quarter": gettext_lazy("quarter"),
+    "unit": gettext_lazy("unit code"),
+}
+
+
+def _review_links(job):
+    query = urlencode({k: job.params[p] for k, p in (("unit", "unit_id"), ("year", "year"), ("quarter", "quarter"))})
+    return [
+        (_("Assessor queue"), f"{reverse('assessments:assessor-queue')}?{query}"),
+        (_("Quarter overview"), f"{reverse('assessments:overview')}?{query}"),
+    ]
+
+
+# What each kind of job is called and where its user goes once it is done.
+KINDS = {
+    "open_review_cycle": (gettext_lazy("Opening a review cycle"), _review_links),
+}
+
+
+def _job_for_user(user, pk):
+    """Only whoever started a job sees it; everyone else gets 404."""
+    return get_object_or_404(Job, pk=pk, created_by=user)
+
+
+def _status(job):
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": job.status in FINISHED,
+        "result": job.result if job.status == JobStatus.DONE else None,
+        "error": job.error if job.status == JobStatus.FAILED else "",
+    }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def job_detail(request, pk):
+    job = _job_for_user(request.user, pk)
+    title, links = KINDS.get(job.kind, (job.kind, None))
+    return render(
+        request,
+        "core/job_detail.html",
+        {
+            "job": job,
+            "title": title,
+            "finished": job.status in FINISHED,
+            "summary": [(RESULT_LABELS.get(k, k), v) for k, v in job.result.items()],
+            "links": links(job) if links and job.status == JobStatus.DONE else [],
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def job_status(request, pk):
+    return JsonResponse(_status(_job_for_user(request.user, pk)))
