@@ -4,11 +4,7 @@ commits. The same flow as the ledger import (records/views/ledger_import.py)."""
 from io import BytesIO
 
 import openpyxl
-from django import forms
-from django.conf import settings
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -19,32 +15,34 @@ from openpyxl.utils import get_column_letter
 
 from accounts.models import Role
 from core.access import role_required
+from records.import_flow import ImportFlow
 from records.importing import UploadStash
 from records.imports import XLSX_CONTENT_TYPE
 from records.selectors import cadres_visible_to
-from records.views.imports import RosterUploadForm
 
 from .mass_import import HEADERS, IMPORT_ROLES, MassFileError, column_guide, mass_evaluation_import
 from .models import ReviewStatus
 from .selectors import reviews_visible_to
 
-STASH = UploadStash(session_key="mass_evaluation_uploads", folder="mass_evaluation")
-
-
-class MassUploadForm(RosterUploadForm):
-    # Same checks as the roster upload (size, .xlsx, zip signature); only the label differs.
-    file = forms.FileField(label=gettext_lazy("Excel mass evaluation sheet (.xlsx)"))
+FLOW = ImportFlow(
+    run=mass_evaluation_import,
+    file_error=MassFileError,
+    stash=UploadStash(session_key="mass_evaluation_uploads", folder="mass_evaluation"),
+    template="assessments/mass_import.html",
+    url_name="assessments:mass-import",
+    label=gettext_lazy("Excel mass evaluation sheet (.xlsx)"),
+    columns=column_guide,
+    success=lambda report: (
+        _("Mass evaluations imported: %(updated)d reviews updated, %(recomputed)d quarter scores recomputed.")
+        % {"updated": report.updated, "recomputed": report.recomputed}
+    ),
+)
 
 
 @role_required(Role.CLERK, Role.REVIEWER)
 @require_http_methods(["GET", "POST"])
 def mass_import_page(request):
-    if request.method == "POST" and "token" in request.POST:
-        return _commit(request, request.POST["token"])
-    form = MassUploadForm(request.POST, request.FILES) if request.method == "POST" else MassUploadForm()
-    if request.method == "POST" and form.is_valid():
-        return _preview(request, form)
-    return _page(request, form)
+    return FLOW.handle(request)
 
 
 @role_required(Role.CLERK, Role.REVIEWER)
@@ -53,49 +51,6 @@ def mass_import_template(request):
     response = HttpResponse(_template_workbook(request.user), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, "群众评议导入模板.xlsx")
     return response
-
-
-def _page(request, form, report=None, token=""):
-    context = {
-        "form": form,
-        "report": report,
-        "token": token,
-        "columns": column_guide(),
-        "max_size": settings.ROSTER_IMPORT_MAX_BYTES,
-    }
-    return render(request, "assessments/mass_import.html", context)
-
-
-def _preview(request, form):
-    try:
-        report = mass_evaluation_import(data=form.content, file_name=form.file_name, user=request.user)
-    except MassFileError as exc:
-        form.add_error("file", str(exc))
-        return _page(request, form)
-    token = STASH.put(request, form.content, form.file_name) if report.ok else ""
-    return _page(request, MassUploadForm(), report, token)
-
-
-def _commit(request, token):
-    stashed = STASH.take(request, token)
-    if stashed is None:
-        messages.error(request, _("This upload has expired or is not yours. Upload the file again."))
-        return redirect("assessments:mass-import")
-    data, file_name = stashed
-    try:
-        report = mass_evaluation_import(data=data, file_name=file_name, user=request.user, commit=True)
-    except MassFileError as exc:
-        messages.error(request, str(exc))
-        return redirect("assessments:mass-import")
-    if not report.committed:
-        # Something changed since the preview (a review submitted meanwhile): nothing was written.
-        return _page(request, MassUploadForm(), report)
-    messages.success(
-        request,
-        _("Mass evaluations imported: %(updated)d reviews updated, %(recomputed)d quarter scores recomputed.")
-        % {"updated": report.updated, "recomputed": report.recomputed},
-    )
-    return redirect("assessments:mass-import")
 
 
 # --- The template: a header row, one example row, and a column guide ---

@@ -28,7 +28,7 @@ def upload(client, content, name="名册.xlsx"):
 
 
 def stashed_files():
-    return list((Path(settings.MEDIA_ROOT) / "imports").glob("*.xlsx"))
+    return list((Path(settings.MEDIA_ROOT) / "imports" / "roster").glob("*.xlsx"))
 
 
 def test_it_shows_the_upload_form_the_template_link_and_the_columns(world, as_user):

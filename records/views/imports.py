@@ -1,19 +1,10 @@
 """Roster import pages: upload → dry-run preview of every row → confirm, which re-runs and commits."""
 
-import re
-import secrets
-import time
 from datetime import date
 from io import BytesIO
-from pathlib import Path
 
 import openpyxl
-from django import forms
-from django.conf import settings
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,41 +17,28 @@ from accounts.models import Role
 from core.access import role_required
 from core.masking import id_check_digit
 
+from ..import_flow import ImportFlow
+from ..importing import UploadStash
 from ..imports import XLSX_CONTENT_TYPE, RosterFileError, cadre_import, column_guide
 from ..models import CadreCategory, CadreStatus, Gender, LeadershipLevel, Rank
 from ..selectors import units_visible_to
 
-SESSION_KEY = "roster_uploads"  # token -> original file name, for this user's session only
-TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")
-STALE_SECONDS = 24 * 60 * 60
-
-
-class RosterUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Excel roster (.xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.ROSTER_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel workbook saved as .xlsx."))
-        self.content = upload.read()
-        if not self.content.startswith(b"PK\x03\x04"):  # every .xlsx is a zip archive
-            raise forms.ValidationError(_("The file is not a readable Excel workbook (.xlsx)."))
-        self.file_name = Path(upload.name).name[:100]
-        return upload
+FLOW = ImportFlow(
+    run=cadre_import,
+    file_error=RosterFileError,
+    stash=UploadStash(session_key="roster_uploads", folder="roster"),
+    template="records/cadre_import.html",
+    url_name="records:cadre-import",
+    label=gettext_lazy("Excel roster (.xlsx)"),
+    columns=column_guide,
+    success=lambda report: _("Roster imported: %(new)d new, %(update)d updated, %(skip)d unchanged.") % report.counts,
+)
 
 
 @role_required(Role.CLERK)
 @require_http_methods(["GET", "POST"])
 def roster_import(request):
-    if request.method == "POST" and "token" in request.POST:
-        return _commit(request, request.POST["token"])
-    form = RosterUploadForm(request.POST, request.FILES) if request.method == "POST" else RosterUploadForm()
-    if request.method == "POST" and form.is_valid():
-        return _preview(request, form)
-    return _page(request, form)
+    return FLOW.handle(request)
 
 
 @role_required(Role.CLERK)
@@ -71,92 +49,6 @@ def roster_template(request):
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, "干部名册导入模板.xlsx")
     return response
-
-
-def _page(request, form, report=None, token=""):
-    context = {
-        "form": form,
-        "report": report,
-        "token": token,
-        "columns": column_guide(),
-        "max_size": settings.ROSTER_IMPORT_MAX_BYTES,
-    }
-    return render(request, "records/cadre_import.html", context)
-
-
-def _preview(request, form):
-    try:
-        report = cadre_import(data=form.content, file_name=form.file_name, user=request.user)
-    except RosterFileError as exc:
-        form.add_error("file", str(exc))
-        return _page(request, form)
-    token = _stash(request, form.content, form.file_name) if report.ok else ""
-    return _page(request, RosterUploadForm(), report, token)
-
-
-def _commit(request, token):
-    stashed = _unstash(request, token)
-    if stashed is None:
-        messages.error(request, _("This upload has expired or is not yours. Upload the file again."))
-        return redirect("records:cadre-import")
-    data, file_name = stashed
-    try:
-        report = cadre_import(data=data, file_name=file_name, user=request.user, commit=True)
-    except RosterFileError as exc:
-        messages.error(request, str(exc))
-        return redirect("records:cadre-import")
-    if not report.committed:
-        # Something changed since the preview (a unit moved, a cadre was added): nothing was written.
-        return _page(request, RosterUploadForm(), report)
-    counts = report.counts
-    messages.success(
-        request,
-        _("Roster imported: %(new)d new, %(update)d updated, %(skip)d unchanged.") % counts,
-    )
-    return redirect("records:cadre-import")
-
-
-# --- Uploaded files wait server-side between preview and commit, bound to the session ---
-
-
-def _upload_dir():
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _stash(request, content, file_name):
-    _purge_stale()
-    token = secrets.token_urlsafe(32)
-    (_upload_dir() / f"{token}.xlsx").write_bytes(content)
-    request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), token: file_name}
-    return token
-
-
-def _unstash(request, token):
-    """The stashed bytes and file name, once: the token is spent whatever happens next."""
-    uploads = dict(request.session.get(SESSION_KEY, {}))
-    if not TOKEN_RE.fullmatch(token) or token not in uploads:
-        return None
-    file_name = uploads.pop(token)
-    request.session[SESSION_KEY] = uploads
-    path = _upload_dir() / f"{token}.xlsx"
-    if not path.exists():
-        return None
-    data = path.read_bytes()
-    path.unlink(missing_ok=True)
-    return data, file_name
-
-
-def _purge_stale():
-    # Previews nobody confirmed: they hold personal data, so they do not linger.
-    cutoff = time.time() - STALE_SECONDS
-    for path in _upload_dir().glob("*.xlsx"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except FileNotFoundError:  # another request got there first
-            pass
 
 
 # --- The template: a header row, one example row, and a sheet explaining every column ---

@@ -3,11 +3,7 @@
 from io import BytesIO
 
 import openpyxl
-from django import forms
-from django.conf import settings
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -21,30 +17,29 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from accounts.models import Role
 from core.access import role_required
 
+from ..import_flow import ImportFlow
 from ..importing import UploadStash
 from ..imports import XLSX_CONTENT_TYPE
 from ..ledger_import import HEADERS, LedgerFileError, column_guide, ledger_import
 from ..selectors import cadres_visible_to
 from ..selectors.ledger import rules_in_force
-from .imports import RosterUploadForm
 
-STASH = UploadStash(session_key="ledger_uploads", folder="ledger")
-
-
-class LedgerUploadForm(RosterUploadForm):
-    # Same checks as the roster upload (size, .xlsx, zip signature); only the label differs.
-    file = forms.FileField(label=gettext_lazy("Excel ledger sheet (.xlsx)"))
+FLOW = ImportFlow(
+    run=ledger_import,
+    file_error=LedgerFileError,
+    stash=UploadStash(session_key="ledger_uploads", folder="ledger"),
+    template="records/ledger_import.html",
+    url_name="records:ledger-import",
+    label=gettext_lazy("Excel ledger sheet (.xlsx)"),
+    columns=column_guide,
+    success=lambda report: _("Ledger imported: %(new)d entries, pending confirmation.") % {"new": report.created},
+)
 
 
 @role_required(Role.CLERK)
 @require_http_methods(["GET", "POST"])
 def ledger_import_page(request):
-    if request.method == "POST" and "token" in request.POST:
-        return _commit(request, request.POST["token"])
-    form = LedgerUploadForm(request.POST, request.FILES) if request.method == "POST" else LedgerUploadForm()
-    if request.method == "POST" and form.is_valid():
-        return _preview(request, form)
-    return _page(request, form)
+    return FLOW.handle(request)
 
 
 @role_required(Role.CLERK)
@@ -53,45 +48,6 @@ def ledger_import_template(request):
     response = HttpResponse(_template_workbook(request.user), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, "月纪实导入模板.xlsx")
     return response
-
-
-def _page(request, form, report=None, token=""):
-    context = {
-        "form": form,
-        "report": report,
-        "token": token,
-        "columns": column_guide(),
-        "max_size": settings.ROSTER_IMPORT_MAX_BYTES,
-    }
-    return render(request, "records/ledger_import.html", context)
-
-
-def _preview(request, form):
-    try:
-        report = ledger_import(data=form.content, file_name=form.file_name, user=request.user)
-    except LedgerFileError as exc:
-        form.add_error("file", str(exc))
-        return _page(request, form)
-    token = STASH.put(request, form.content, form.file_name) if report.ok else ""
-    return _page(request, LedgerUploadForm(), report, token)
-
-
-def _commit(request, token):
-    stashed = STASH.take(request, token)
-    if stashed is None:
-        messages.error(request, _("This upload has expired or is not yours. Upload the file again."))
-        return redirect("records:ledger-import")
-    data, file_name = stashed
-    try:
-        report = ledger_import(data=data, file_name=file_name, user=request.user, commit=True)
-    except LedgerFileError as exc:
-        messages.error(request, str(exc))
-        return redirect("records:ledger-import")
-    if not report.committed:
-        # Something changed since the preview (a month closed, the same fact entered): nothing was written.
-        return _page(request, LedgerUploadForm(), report)
-    messages.success(request, _("Ledger imported: %(new)d entries, pending confirmation.") % {"new": report.created})
-    return redirect("records:ledger-import")
 
 
 # --- The template: a header row, one example row, the rules in force, and a column guide ---
