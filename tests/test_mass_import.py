@@ -245,7 +245,7 @@ def test_it_rejects_a_quarter_whose_cycle_is_not_open(world, cycle):
     error = only_error(run(mass_row(季度=2), user=world.clerk))
 
     assert (error.row, error.column) == (2, "季度")
-    assert "2026Q2" in error.message
+    assert "2026 年第 2 季度" in error.message
 
 
 @pytest.mark.parametrize("status", ["submitted", "approved"])
