@@ -1,6 +1,7 @@
 """Reads of quarterly reviews, always through the user's unit scope."""
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -35,8 +36,9 @@ def quarter_ledger_points(cadre_ids, year, quarter):
     items = defaultdict(list)
     rows = LedgerEntry.objects.filter(
         cadre_id__in=cadre_ids,
-        month__year=year,
-        month__month__lte=QUARTER_MONTHS[quarter][-1],
+        # A plain date range, so the (cadre, month) index serves it on every database.
+        month__gte=date(year, 1, 1),
+        month__lte=date(year, QUARTER_MONTHS[quarter][-1], 1),
         status=EntryStatus.CONFIRMED,
     ).values_list("cadre_id", "month", "rule_id", "category", "effective_points")
     for cadre_id, month, rule_id, category, points in rows.iterator(chunk_size=5000):

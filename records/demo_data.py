@@ -25,6 +25,7 @@ DEMO_USERS = (
     ("demo_clerk_county", "王建国", Role.CLERK, COUNTY_CODE, "Qingshan#Roster25"),
     ("demo_reviewer", "陈志强", Role.REVIEWER, COUNTY_CODE, "Qingshan#Review25"),
     ("demo_reviewer_town", "刘丽华", Role.REVIEWER, "QS-T03", "Dongling#Review25"),
+    ("demo_assessor", "黄志勇", Role.REVIEWER, COUNTY_CODE, "Qingshan#Assess25"),
     ("demo_committee", "赵文军", Role.COMMITTEE, COUNTY_CODE, "Qingshan#Council25"),
     ("demo_sysadmin", "周海涛", Role.SYSADMIN, COUNTY_CODE, "Qingshan#System25"),
     ("demo_auditor", "吴敏", Role.AUDITOR, COUNTY_CODE, "Qingshan#Trail25"),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment
 from accounts.services import role_grant
+from assessments import demo as demo_reviews
 from audit.context import acting
 from audit.models import Action
 from audit.services import audit_record
@@ -381,7 +382,7 @@ def _pad(text, width):
 class Command(BaseCommand):
     help = (
         "Seed a fictional demo county (青山县) with units, cadres, postings, one demo user per role and a year"
-        " of ledger entries."
+        " of ledger entries and quarterly reviews."
     )
 
     def add_arguments(self, parser):
@@ -416,9 +417,10 @@ class Command(BaseCommand):
             cadre_rows, postings = self.create_cadres(plans, units)
             users = self.create_users(units)
             ledger = seed_ledger(cadres=cadre_rows, plans=plans, units=units, users=users, seed=seed)
+            reviews = demo_reviews.seed_reviews(cadres=cadre_rows, plans=plans, units=units, users=users, seed=seed)
             note = (
                 f"{COUNTY_NAME}演示数据：{len(units)} 个单位，{len(plans)} 名干部，{postings} 条任职记录，"
-                f"{len(DEMO_USERS)} 个演示账号；{audit_note(ledger)}（种子 {seed}）"
+                f"{len(DEMO_USERS)} 个演示账号；{audit_note(ledger)}；{demo_reviews.audit_note(reviews)}（种子 {seed}）"
             )
             audit_record(action=Action.SEED, model="records.cadre", note=note)
         elapsed = time.perf_counter() - started
@@ -436,7 +438,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Cadres: %(cadres)d  Postings: %(postings)d") % {"cadres": len(plans), "postings": postings}
         )
-        for line in summary_lines(ledger):
+        for line in summary_lines(ledger) + demo_reviews.summary_lines(reviews):
             self.stdout.write(line)
         self.stdout.write(_("Time: %(seconds).1f s") % {"seconds": elapsed})
         self.print_logins()
