@@ -30,10 +30,6 @@ def can_read_records(user):
     return has_role(user, *RECORD_ROLES)
 
 
-def is_admin_role(role):
-    return role in ADMIN_ROLES
-
-
 __all__ = [
     "ADMIN_ROLES",
     "RECORD_ROLES",

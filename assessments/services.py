@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.roles import has_role, scope_ids
+from accounts.roles import has_role
 from audit.context import acting
 from audit.services import audit_bulk_created
 from records.models import Cadre, CadreStatus, LeadershipLevel, UnitClosure
@@ -380,7 +380,3 @@ def review_reopen(*, actor, review, reason):
     with acting(user=actor):
         review.save()
     return review
-
-
-def reviewable_unit_ids(user):
-    return set(subtree_ids(scope_ids(user, {Role.REVIEWER})).values_list("descendant_id", flat=True))

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -88,6 +87,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
-
-
-AUDIT_RETENTION_DAYS = getattr(settings, "AUDIT_RETENTION_DAYS", 180)

@@ -14,9 +14,7 @@ from ..models import (
     EntryStatus,
     FaultToleranceRuling,
     LedgerEntry,
-    MonthClose,
     PointRule,
-    Unit,
 )
 from ..points import Caps, Item, capped_totals
 from .roster import subtree_ids
@@ -103,35 +101,6 @@ def month_sheet(unit, month):
         counted = [e.effective_points for e in mine if e.status != EntryStatus.RETURNED]
         rows.append({"cadre": c, "entries": mine, "total": sum(counted, Decimal("0"))})
     return rows
-
-
-def completion(user, year):
-    """纪实完成情况: per unit in scope and month, cadres with entries, pending entries, close state."""
-    units = list(
-        Unit.objects.filter(id__in=subtree_ids(scope_ids(user, RECORD_ROLES))).order_by("depth", "order", "code")
-    )
-    unit_ids = [u.id for u in units]
-    active = dict(
-        Unit.objects.filter(id__in=unit_ids)
-        .annotate(n=Count("cadres", filter=Q(cadres__status=CadreStatus.ACTIVE)))
-        .values_list("id", "n")
-    )
-    stats = {
-        (row["unit_id"], row["month"].month): row
-        for row in LedgerEntry.objects.filter(unit_id__in=unit_ids, month__year=year)
-        .values("unit_id", "month")
-        .annotate(
-            cadres=Count("cadre", distinct=True),
-            entries=Count("id"),
-            pending=Count("id", filter=Q(status=EntryStatus.PENDING)),
-            points=Sum("effective_points", filter=Q(status=EntryStatus.CONFIRMED)),
-        )
-    }
-    closed = {
-        (c.unit_id, c.month.month): c
-        for c in MonthClose.objects.filter(unit_id__in=unit_ids, month__year=year).select_related("closed_by")
-    }
-    return {"units": units, "active": active, "stats": stats, "closed": closed}
 
 
 def sanctions_of(cadre):

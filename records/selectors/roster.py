@@ -27,10 +27,6 @@ def cadres_visible_to(user, *, roles=RECORD_ROLES):
     return Cadre.objects.filter(unit_id__in=subtree_ids(scopes))
 
 
-def cadres_editable_by(user):
-    return cadres_visible_to(user, roles={Role.CLERK})
-
-
 def unit_in_scope(user, unit, *, roles=RECORD_ROLES):
     scopes = scope_ids(user, roles)
     return bool(scopes) and UnitClosure.objects.filter(ancestor_id__in=scopes, descendant=unit).exists()
