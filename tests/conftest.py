@@ -67,3 +67,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs CELERY_BROKER_URL and a running worker"))
         if "postgres" in item.keywords and not postgres:
             item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL on PostgreSQL"))
+
+
+@pytest.fixture
+def eager_celery():
+    """Run tasks in-process even when CI's second pass points Celery at a real broker: the worker
+    cannot see a test's uncommitted transaction. The real round trip is tested on its own."""
+    from cadre_portal.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

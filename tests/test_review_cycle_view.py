@@ -8,6 +8,8 @@ from django.urls import reverse
 from assessments.models import QuarterlyReview, ReviewStatus
 from core.models import Job, JobStatus
 
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
 URL = reverse("assessments:cycle-open")
 
 

@@ -61,3 +61,22 @@ def test_it_finds_nothing_left_to_delete_on_a_second_run():
 
     assert housekeeping.delay().get(timeout=60) == {"sessions": 1, "attempts": 0}
     assert housekeeping.delay().get(timeout=60) == {"sessions": 0, "attempts": 0}
+
+
+def test_a_review_cycle_job_runs_in_the_worker_with_its_progress(world):
+    from assessments.models import QuarterlyReview
+    from assessments.tasks import open_review_cycle
+    from core.models import Job, JobStatus
+
+    job = Job.objects.create(
+        kind="open_review_cycle",
+        params={"year": 2026, "quarter": 2, "unit_id": world.county.pk},
+        created_by=world.reviewer,
+    )
+    result = open_review_cycle.delay(job.pk)
+    assert not isinstance(result, EagerResult)
+    assert result.get(timeout=60)["created"] == 3
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 3, 3)
+    assert QuarterlyReview.objects.filter(year=2026, quarter=2).count() == 3
+    assert open_review_cycle.delay(job.pk).get(timeout=60) is None  # a finished job is not run again
