@@ -9,14 +9,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from core.access import role_required
+from core.bulk import posted_selection, report_problems
 from core.paging import paginate
 
 from ..forms import ApprovalFilterForm, AssessorFilterForm, DecisionForm
 from ..selectors import reviews_visible_to
 from ..selectors_page import approvable_reviews, assessable_reviews, quota_usage, review_queue_filtered
 from ..services import reviews_approve, reviews_return
-
-PROBLEMS_SHOWN = 10
 
 
 @role_required(Role.REVIEWER)
@@ -25,16 +24,6 @@ def assessor_queue(request):
     form = AssessorFilterForm(request.GET or None, user=request.user)
     queue = review_queue_filtered(assessable_reviews(request.user), form.filters())
     return render(request, "assessments/assessor_queue.html", {"form": form, "page": paginate(request, queue)})
-
-
-def _selection(post):
-    """The posted action ("approve"/"return") and the ids it acts on: one row's or the ticked ones."""
-    action, _sep, one = post.get("do", "").partition(":")
-    if action not in ("approve", "return"):
-        return None, set(), False
-    if one:
-        return action, {int(one)} if one.isdigit() else set(), True
-    return action, {int(v) for v in post.getlist("reviews") if v.isdigit()}, False
 
 
 def _label(review):
@@ -49,18 +38,19 @@ def _report(request, action, done, problems, reviews):
             else ngettext("%(n)d review returned to the assessor.", "%(n)d reviews returned to the assessor.", done)
         )
         messages.success(request, text % {"n": done})
-    by_id = {r.pk: r for r in reviews}
-    for pk, problem in list(problems.items())[:PROBLEMS_SHOWN]:
-        messages.error(request, f"{_label(by_id[pk])}: {problem}")
-    if len(problems) > PROBLEMS_SHOWN:
-        more = len(problems) - PROBLEMS_SHOWN
-        messages.error(request, ngettext("…and %(n)d more review.", "…and %(n)d more reviews.", more) % {"n": more})
+    report_problems(
+        request,
+        problems,
+        reviews,
+        label=_label,
+        more=lambda n: ngettext("…and %(n)d more review.", "…and %(n)d more reviews.", n) % {"n": n},
+    )
 
 
 def _decide(request, decision):
     """Approve or return the posted reviews; answers the ticked ids and whether it was done."""
     user = request.user
-    action, selected, single = _selection(request.POST)
+    action, selected, single = posted_selection(request.POST, actions=("approve", "return"), field="reviews")
     reviews = list(reviews_visible_to(user).filter(pk__in=selected).select_related("cadre").order_by("id"))
     if single and not reviews:
         raise Http404

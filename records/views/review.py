@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import RECORD_ROLES, Role
 from core.access import role_required
+from core.bulk import posted_selection, report_problems
 from core.forms import apply_service_errors
 from core.paging import paginate
 
@@ -32,7 +33,6 @@ from ..services.ledger import (
 
 # Everything a queue row shows, fetched with the page's one query.
 ROW_RELATED = ("cadre", "cadre__unit", "unit", "rule", "entered_by", "reverses", "corrects")
-PROBLEMS_SHOWN = 10
 
 
 def _filtered(queryset, filters):
@@ -47,16 +47,6 @@ def _filtered(queryset, filters):
     return queryset
 
 
-def _selection(post):
-    """The posted action ("confirm"/"return"), and the ids it acts on: one row's or the ticked ones."""
-    action, _sep, one = post.get("do", "").partition(":")
-    if action not in ("confirm", "return"):
-        return None, set(), False
-    if one:
-        return action, {int(one)} if one.isdigit() else set(), True
-    return action, {int(v) for v in post.getlist("entries") if v.isdigit()}, False
-
-
 def _label(entry):
     return f"{entry.cadre.name} {entry.month:%Y-%m} {entry.rule_code} {entry.points:+}"
 
@@ -69,18 +59,19 @@ def _report(request, action, done, problems, entries):
             else ngettext("%(n)d entry returned to the clerk.", "%(n)d entries returned to the clerk.", done)
         )
         messages.success(request, text % {"n": done})
-    by_id = {e.pk: e for e in entries}
-    for pk, problem in list(problems.items())[:PROBLEMS_SHOWN]:
-        messages.error(request, f"{_label(by_id[pk])}: {problem}")
-    if len(problems) > PROBLEMS_SHOWN:
-        more = len(problems) - PROBLEMS_SHOWN
-        messages.error(request, ngettext("…and %(n)d more entry.", "…and %(n)d more entries.", more) % {"n": more})
+    report_problems(
+        request,
+        problems,
+        entries,
+        label=_label,
+        more=lambda n: ngettext("…and %(n)d more entry.", "…and %(n)d more entries.", n) % {"n": n},
+    )
 
 
 def _decide(request, decision):
     """Confirm or return the posted entries; answers the ticked ids and whether it was done."""
     user = request.user
-    action, selected, single = _selection(request.POST)
+    action, selected, single = posted_selection(request.POST, actions=("confirm", "return"), field="entries")
     entries = list(entries_visible_to(user).filter(pk__in=selected).select_related("cadre"))
     if single and not entries:
         # One row's button for an entry the reviewer cannot see at all.
