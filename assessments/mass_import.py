@@ -11,7 +11,7 @@ review gets its audit event here, plus one summary event.
 
 import logging
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -25,7 +25,14 @@ from audit.context import acting
 from audit.models import Action, AuditEvent
 from audit.services import audit_record, build_event, diff_for_save
 from core.text import normalize_cell
-from records.importing import UNVALUED, UnreadableWorkbook, cell_text, cyclic_gc_paused, read_first_sheet
+from records.importing import (
+    UNVALUED,
+    ImportReportBase,
+    UnreadableWorkbook,
+    cell_text,
+    cyclic_gc_paused,
+    read_first_sheet,
+)
 from records.imports import RowError
 from records.models import Cadre
 from records.selectors import units_visible_to
@@ -176,27 +183,11 @@ class RowOutcome:
 
 
 @dataclass
-class MassImportReport:
-    file_name: str
-    rows: list = field(default_factory=list)
-    file_errors: list = field(default_factory=list)
-    ignored_columns: list = field(default_factory=list)
-    committed: bool = False
+class MassImportReport(ImportReportBase):
+    RESULT_LABELS = RESULT_LABELS
+
     updated: int = 0
     recomputed: int = 0
-
-    @property
-    def errors(self):
-        return self.file_errors + [e for outcome in self.rows for e in outcome.errors]
-
-    @property
-    def ok(self):
-        return not self.errors
-
-    @property
-    def counts(self):
-        counted = Counter(outcome.result for outcome in self.rows)
-        return {key: counted[key] for key in RESULT_LABELS}
 
 
 def _shown(value):

@@ -6,9 +6,11 @@ import gc
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import ClassVar
 
 import openpyxl
 from django.conf import settings
@@ -216,3 +218,30 @@ def cyclic_gc_paused():
     finally:
         if enabled:
             gc.enable()
+
+
+@dataclass
+class ImportReportBase:
+    """What every import answers: per-row outcomes (each with ``result`` and ``errors``), file-level
+    errors, and whether it was committed. Subclasses name their results in ``RESULT_LABELS``."""
+
+    RESULT_LABELS: ClassVar[dict] = {}
+
+    file_name: str
+    rows: list = field(default_factory=list)
+    file_errors: list = field(default_factory=list)
+    ignored_columns: list = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def errors(self):
+        return self.file_errors + [e for outcome in self.rows for e in outcome.errors]
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def counts(self):
+        counted = Counter(outcome.result for outcome in self.rows)
+        return {key: counted[key] for key in self.RESULT_LABELS}

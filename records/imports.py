@@ -7,7 +7,6 @@ The whole file runs in one transaction: one bad row and nothing is written, audi
 
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
@@ -29,6 +28,7 @@ from audit.services import audit_record
 from core.masking import validate_id_number, validate_mobile
 from core.text import normalize_cell
 
+from .importing import ImportReportBase
 from .models import Cadre, CadreCategory, CadreStatus, Gender, LeadershipLevel, Rank, Unit
 from .selectors import units_visible_to
 from .services import CADRE_FIELDS, cadre_create, cadre_transfer, cadre_update
@@ -337,25 +337,8 @@ class RowOutcome:
 
 
 @dataclass
-class ImportReport:
-    file_name: str
-    rows: list = field(default_factory=list)
-    file_errors: list = field(default_factory=list)
-    ignored_columns: list = field(default_factory=list)
-    committed: bool = False
-
-    @property
-    def errors(self):
-        return self.file_errors + [e for outcome in self.rows for e in outcome.errors]
-
-    @property
-    def ok(self):
-        return not self.errors
-
-    @property
-    def counts(self):
-        counted = Counter(outcome.result for outcome in self.rows)
-        return {key: counted[key] for key in RESULT_LABELS}
+class ImportReport(ImportReportBase):
+    RESULT_LABELS = RESULT_LABELS
 
 
 # --- Reading the workbook ---

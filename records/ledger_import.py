@@ -11,7 +11,7 @@ its audit event here, plus one summary event. One transaction: one bad row and n
 import contextlib
 import logging
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -32,7 +32,7 @@ from audit.models import Action
 from audit.services import audit_bulk_created, audit_record
 from core.text import normalize_cell
 
-from .importing import UNVALUED, UnreadableWorkbook, cell_text, cyclic_gc_paused, read_first_sheet
+from .importing import UNVALUED, ImportReportBase, UnreadableWorkbook, cell_text, cyclic_gc_paused, read_first_sheet
 from .imports import CellWidget, ExcelDateWidget, RowError
 from .models import Cadre, EntryStatus, LedgerEntry, MonthClose, PointRule, UnitClosure
 from .selectors import units_visible_to
@@ -511,26 +511,10 @@ class RowOutcome:
 
 
 @dataclass
-class LedgerImportReport:
-    file_name: str
-    rows: list = field(default_factory=list)
-    file_errors: list = field(default_factory=list)
-    ignored_columns: list = field(default_factory=list)
-    committed: bool = False
+class LedgerImportReport(ImportReportBase):
+    RESULT_LABELS = RESULT_LABELS
+
     created: int = 0
-
-    @property
-    def errors(self):
-        return self.file_errors + [e for outcome in self.rows for e in outcome.errors]
-
-    @property
-    def ok(self):
-        return not self.errors
-
-    @property
-    def counts(self):
-        counted = Counter(outcome.result for outcome in self.rows)
-        return {key: counted[key] for key in RESULT_LABELS}
 
 
 def _shown(value):
