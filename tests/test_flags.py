@@ -29,10 +29,10 @@ from assessments.flags import (
     rank_promotion,
     red_card,
     rotation_due,
-    sentence,
     talk_reminder,
     yellow_card,
 )
+from assessments.flag_text import sentence
 from assessments.rules import GRADES
 
 D = Decimal

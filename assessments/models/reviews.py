@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditedModel
 from records.models import UnitKind
 
-from .rules import QuarterWeights, Thresholds
+from ..rules import QuarterWeights, Thresholds
 
 SCORE = {"max_digits": 5, "decimal_places": 2}
 WEIGHT = {"max_digits": 5, "decimal_places": 3}

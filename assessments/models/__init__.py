@@ -1,0 +1,41 @@
+from .annual import (
+    COMPUTED_SUMMARY_FIELDS,
+    AnnualGrade,
+    AnnualSummary,
+    CandidateFlag,
+    CommitteeSnapshot,
+    FlagDecision,
+    FlagKind,
+    FlagState,
+    SnapshotFlag,
+    SnapshotSummary,
+    UnitExcellentQuota,
+)
+from .reviews import (
+    DEFAULT_FLAG_THRESHOLDS,
+    CadreGroup,
+    QuarterGrade,
+    QuarterlyReview,
+    ReviewStatus,
+    ScoringScheme,
+)
+
+__all__ = [
+    "COMPUTED_SUMMARY_FIELDS",
+    "DEFAULT_FLAG_THRESHOLDS",
+    "AnnualGrade",
+    "AnnualSummary",
+    "CadreGroup",
+    "CandidateFlag",
+    "CommitteeSnapshot",
+    "FlagDecision",
+    "FlagKind",
+    "FlagState",
+    "QuarterGrade",
+    "QuarterlyReview",
+    "ReviewStatus",
+    "ScoringScheme",
+    "SnapshotFlag",
+    "SnapshotSummary",
+    "UnitExcellentQuota",
+]
