@@ -14,6 +14,7 @@ from records.selectors import subtree_ids, unit_in_scope
 
 from .models import CadreGroup, QuarterlyReview, ReviewStatus, ScoringScheme
 from .rules import allowed_grades, quarter_score, suggest_grade
+from .scoring.jobs import refresh_soon
 from .selectors import good_quota_usage, quarter_ledger_points
 
 LEVEL_ORDER = [c.value for c in LeadershipLevel]  # highest first; 无 last
@@ -322,6 +323,7 @@ def review_approve(*, actor, review):
     review.status, review.approver, review.decided_at = ReviewStatus.APPROVED, actor, timezone.now()
     with acting(user=actor):
         review.save()
+    refresh_soon([review.cadre_id], [review.year])
     return review
 
 
@@ -379,4 +381,5 @@ def review_reopen(*, actor, review, reason):
     review.return_reason = reason
     with acting(user=actor):
         review.save()
+    refresh_soon([review.cadre_id], [review.year])
     return review

@@ -51,6 +51,7 @@ class Action(models.TextChoices):
     DENIED = "denied", _("Denied")
     EXPORT = "export", _("Export")
     SEED = "seed", _("Demo data")
+    COMPUTE = "compute", _("Recompute")
 
 
 class AuditEvent(models.Model):

@@ -256,6 +256,9 @@ class SnapshotSummary(SummaryFields):
         constraints = [models.UniqueConstraint(fields=["snapshot", "cadre"], name="one_snapshot_summary_per_cadre")]
         indexes = [models.Index(fields=["snapshot", "unit", "unit_rank"], name="snapshot_unit_rank_idx")]
 
+    def __str__(self):
+        return f"{self.snapshot_id}: {self.cadre_id} {self.year}"
+
 
 class SnapshotFlag(FlagFields):
     snapshot = models.ForeignKey(CommitteeSnapshot, on_delete=models.CASCADE, related_name="flag_rows")
@@ -265,3 +268,6 @@ class SnapshotFlag(FlagFields):
             models.UniqueConstraint(fields=["snapshot", "cadre", "kind"], name="one_snapshot_flag_per_cadre_kind")
         ]
         indexes = [models.Index(fields=["snapshot", "kind"], name="snapshot_flag_kind_idx")]
+
+    def __str__(self):
+        return f"{self.snapshot_id}: {self.cadre_id} {self.year} {self.kind}"

@@ -26,6 +26,7 @@ from ..models import (
     effective_points,
 )
 from ..selectors import subtree_ids, unit_in_scope
+from ..signals import points_changed
 
 
 def month_start(day: date) -> date:
@@ -217,6 +218,8 @@ def _decide(*, actor, entries, status, reason=""):
         AuditEvent.objects.bulk_create(
             [build_event(action=Action.UPDATE, instance=e, changes=changes) for e in ok], batch_size=1000
         )
+    if status == EntryStatus.CONFIRMED:
+        points_changed.send(LedgerEntry, cadre_ids=[e.cadre_id for e in ok], years=[e.month.year for e in ok])
     return len(ok), problems
 
 
@@ -416,6 +419,8 @@ def ruling_determine(*, actor, ruling, outcome, determination, reduced_points=No
     with acting(user=actor):
         ruling.save()
         entry.save(update_fields=["effective_points"])
+    if entry.status == EntryStatus.CONFIRMED:
+        points_changed.send(LedgerEntry, cadre_ids=[entry.cadre_id], years=[entry.month.year])
     return ruling
 
 

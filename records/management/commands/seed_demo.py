@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, RoleAssignment
 from accounts.services import role_grant
 from assessments import demo as demo_reviews
+from assessments.scoring.compute import recompute
 from audit.context import acting
 from audit.models import Action
 from audit.services import audit_record
@@ -423,6 +424,7 @@ class Command(BaseCommand):
                 f"{len(DEMO_USERS)} 个演示账号；{audit_note(ledger)}；{demo_reviews.audit_note(reviews)}（种子 {seed}）"
             )
             audit_record(action=Action.SEED, model="records.cadre", note=note)
+            scores = recompute(demo_reviews.YEAR)
         elapsed = time.perf_counter() - started
 
         groups = [s.group for s in specs]
@@ -440,6 +442,10 @@ class Command(BaseCommand):
         )
         for line in summary_lines(ledger) + demo_reviews.summary_lines(reviews):
             self.stdout.write(line)
+        self.stdout.write(
+            _("Annual summaries: %(cadres)d cadres scored, %(flags)d flags raised")
+            % {"cadres": scores["cadres"], "flags": scores["flags_raised"]}
+        )
         self.stdout.write(_("Time: %(seconds).1f s") % {"seconds": elapsed})
         self.print_logins()
 

@@ -1,0 +1,561 @@
+"""Recompute a year's annual summaries and flags, set-based.
+
+Three steps, each a handful of queries whatever the number of cadres:
+
+1. ``refresh_components``: the ledger totals (one SQL aggregate with every cap, ``ledger_sql``), the
+   approved quarters and the mass evaluation of some cadres, upserted into ``AnnualSummary``.
+2. ``grade_and_flag``, grading: over every summary of the year, the ledger normalised within the
+   category, the annual score, ranks, percentiles and the suggested grades under each unit's 优秀
+   quota (``annual_rules``).
+3. ``grade_and_flag``, flags: ``flags.evaluate`` on each cadre's year; new flags are created,
+   changed ones updated, and ones whose conditions no longer hold are marked withdrawn. The
+   committee's own fields (final grade, flag decisions) are never written here.
+
+Only rows whose values change are written, so running it twice changes nothing the second time.
+"""
+
+import time
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from records.models import Cadre, CadreStatus, EntryStatus, LedgerEntry, Sanction, UnitKind
+from records.selectors import subtree_ids
+
+from .. import annual_rules, flags
+from ..models import (
+    COMPUTED_SUMMARY_FIELDS,
+    AnnualSummary,
+    CadreGroup,
+    CandidateFlag,
+    FlagDecision,
+    FlagState,
+    QuarterlyReview,
+    ReviewStatus,
+    ScoringScheme,
+    UnitExcellentQuota,
+)
+from ..services import scheme_default
+from .ledger_sql import DEDUCT_CATEGORIES, ledger_totals
+
+ACTIVE = (CadreStatus.ACTIVE, CadreStatus.SECONDED)
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+ZERO = Decimal("0")
+LOCK_KEY = 0x5C0E0000  # + year: one recompute of a year at a time on PostgreSQL
+
+
+def _q(value, step):
+    return None if value is None else Decimal(value).quantize(step, rounding=ROUND_HALF_UP)
+
+
+def _lock(year):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY + year])
+
+
+# ------------------------------------------------------------------------------- 1. components
+
+
+def _scheme_picker(year):
+    schemes = list(ScoringScheme.objects.filter(year=year, is_current=True)) or [scheme_default(year)]
+    fallback = next((s for s in schemes if s.cadre_group == CadreGroup.ALL and not s.unit_kind), None)
+    cache = {}
+
+    def pick(is_leader, unit_kind):
+        key = (is_leader, unit_kind)
+        if key not in cache:
+            group = CadreGroup.LEADERS if is_leader else CadreGroup.STAFF
+            ranked = [
+                ((s.cadre_group != CadreGroup.ALL) + 2 * (s.unit_kind != ""), s)
+                for s in schemes
+                if s.cadre_group in (group, CadreGroup.ALL) and s.unit_kind in ("", unit_kind)
+            ]
+            cache[key] = max(ranked, key=lambda r: r[0])[1] if ranked else (fallback or scheme_default(year))
+        return cache[key]
+
+    return pick
+
+
+def _quarter_components(year, cadre_filter):
+    reviews = QuarterlyReview.objects.filter(year=year, status=ReviewStatus.APPROVED, **cadre_filter).values_list(
+        "cadre_id", "quarter", "grade", "score", "mass_score", "id"
+    )
+    by_cadre = defaultdict(dict)
+    for cadre_id, quarter, grade, score, mass, review_id in reviews.iterator(chunk_size=10000):
+        by_cadre[cadre_id][quarter] = (grade, score, mass, review_id)
+    return by_cadre
+
+
+def _components(year, cadre, ledger, quarters, scheme):
+    totals = ledger.get(cadre["id"])
+    row = {
+        "unit_id": cadre["unit_id"],
+        "category": cadre["category"],
+        "scheme_id": scheme.pk,
+        "on_probation": cadre["on_probation"],
+        "ledger_add": totals["added"] if totals else ZERO,
+        "ledger_deduct": totals["deducted"] if totals else ZERO,
+        "ledger_net": totals["net"] if totals else ZERO,
+        "ledger_by_category": {c: str(v) for c, v in totals["by_category"].items()} if totals else {},
+        "month_deductions": [str(v) for v in totals["months"]] if totals else ["0.0"] * 12,
+        "review_ids": [],
+    }
+    scores, masses = [], []
+    for q in (1, 2, 3, 4):
+        grade, score, mass, review_id = quarters.get(q, ("", None, None, None))
+        row[f"q{q}_grade"] = grade
+        row[f"q{q}_score"] = _q(score, CENT)
+        row["review_ids"].append(review_id)
+        if score is not None:
+            scores.append(Decimal(score))
+        if mass is not None:
+            masses.append(Decimal(mass))
+    row["quarter_average"] = _q(sum(scores) / len(scores), CENT) if scores else None
+    row["mass_average"] = _q(sum(masses) / len(masses), CENT) if masses else None
+    return row
+
+
+def _cadres(cadre_filter):
+    return list(
+        Cadre.objects.filter(status__in=ACTIVE, **cadre_filter).values(
+            "id",
+            "unit_id",
+            "unit__kind",
+            "unit__depth",
+            "category",
+            "on_probation",
+            "is_leader",
+            "staff_no",
+            "rank",
+            "rank_since",
+            "post_since",
+            "leadership_level",
+        )
+    )
+
+
+def _target_filter(unit, cadre_ids, cadre_id_range):
+    if cadre_ids is not None:
+        return {"cadre_id__in": sorted(set(cadre_ids))}, {"id__in": sorted(set(cadre_ids))}
+    if cadre_id_range is not None:
+        low, high = cadre_id_range
+        return {"cadre_id__gte": low, "cadre_id__lte": high}, {"id__gte": low, "id__lte": high}
+    if unit is not None:
+        units = subtree_ids([unit.pk])
+        return {"cadre__unit_id__in": units}, {"unit_id__in": units}
+    return {}, {}
+
+
+def refresh_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None):
+    """Ledger totals and approved quarters of the chosen cadres (all active ones by default) into
+    their summaries. Returns the ids of the cadres whose summary changed or was created."""
+    review_filter, cadre_filter = _target_filter(unit, cadre_ids, cadre_id_range)
+    cadres = _cadres(cadre_filter)
+    if not cadres:
+        return set()
+    ids = [c["id"] for c in cadres]
+    if cadre_ids is not None or unit is not None:
+        ledger = ledger_totals(year, cadre_ids=ids)
+    else:
+        ledger = ledger_totals(year, cadre_id_range=cadre_id_range)
+    quarters = _quarter_components(year, review_filter)
+    pick = _scheme_picker(year)
+    rows = {
+        c["id"]: _components(year, c, ledger, quarters.get(c["id"], {}), pick(c["is_leader"], c["unit__kind"]))
+        for c in cadres
+    }
+    stored = {
+        r["cadre_id"]: r
+        for r in AnnualSummary.objects.filter(year=year, cadre_id__in=ids).values("cadre_id", *_COMPONENT_COLUMNS)
+    }
+    changed = [cid for cid, row in rows.items() if cid not in stored or _differs(row, stored[cid])]
+    _upsert(year, {cid: rows[cid] for cid in changed}, _COMPONENT_FIELDS, stored)
+    return set(changed)
+
+
+_COMPONENT_FIELDS = [
+    "unit",
+    "category",
+    "scheme",
+    "on_probation",
+    "ledger_add",
+    "ledger_deduct",
+    "ledger_net",
+    "ledger_by_category",
+    "month_deductions",
+    *(f"q{q}_grade" for q in (1, 2, 3, 4)),
+    *(f"q{q}_score" for q in (1, 2, 3, 4)),
+    "review_ids",
+    "quarter_average",
+    "mass_average",
+]
+_COMPONENT_COLUMNS = [f + "_id" if f in ("unit", "scheme") else f for f in _COMPONENT_FIELDS]
+_DERIVED_FIELDS = [f for f in COMPUTED_SUMMARY_FIELDS if f not in _COMPONENT_FIELDS]
+
+
+def _differs(row, stored):
+    return any(stored.get(k) != v for k, v in row.items())
+
+
+def _upsert(year, rows, fields, stored):
+    """Insert or update the given summary rows (cadre_id → column values) in bulk."""
+    if not rows:
+        return
+    now = timezone.now()
+    objs = []
+    for cadre_id, values in rows.items():
+        base = dict(stored.get(cadre_id) or {})
+        base.pop("cadre_id", None)
+        objs.append(AnnualSummary(cadre_id=cadre_id, year=year, computed_at=now, **{**base, **values}))
+    AnnualSummary.objects.bulk_create(
+        objs,
+        update_conflicts=True,
+        unique_fields=["cadre", "year"],
+        update_fields=[*fields, "computed_at"],
+        batch_size=2000,
+    )
+
+
+# ---------------------------------------------------------------------------------- 2. grading
+
+
+def _excellent_shares(year, summaries, schemes):
+    """Each unit's 优秀 share: its own setting for the year, else the lowest of its cadres' schemes."""
+    overrides = dict(UnitExcellentQuota.objects.filter(year=year).values_list("unit_id", "share"))
+    shares = {}
+    for s in summaries:
+        quota = schemes[s["scheme_id"]].excellent_quota
+        unit = s["unit_id"]
+        shares[unit] = overrides.get(unit, min(quota, shares.get(unit, quota)))
+    return shares
+
+
+def _competition_ranks(scores):
+    """1 for the best; equal scores share a rank (1, 2, 2, 4)."""
+    ordered = sorted(scores.values(), reverse=True)
+    first = {}
+    for i, s in enumerate(ordered, start=1):
+        first.setdefault(s, i)
+    return {cid: first[s] for cid, s in scores.items()}
+
+
+def grade(year, summaries, cadres, schemes, barred):
+    """Derived fields of every summary (cadre_id → values): score, ranks, percentile, grade."""
+    by_category = defaultdict(list)
+    by_unit = defaultdict(list)
+    for s in summaries:
+        by_category[s["category"]].append(s)
+        by_unit[s["unit_id"]].append(s)
+    derived = {s["cadre_id"]: {} for s in summaries}
+    for members in by_category.values():
+        nets = [s["ledger_net"] for s in members]
+        low, high = min(nets), max(nets)
+        scores = {}
+        for s in members:
+            scheme = schemes[s["scheme_id"]]
+            parts = annual_rules.AnnualParts(
+                scheme.annual_review_part, scheme.annual_ledger_part, scheme.annual_mass_part
+            )
+            normalised = _q(annual_rules.normalise(s["ledger_net"], low, high), CENT)
+            # Without one approved quarter there is nothing to grade yet: no score, no grade.
+            score = None
+            if s["quarter_average"] is not None:
+                score = annual_rules.annual_score(s["quarter_average"], normalised, s["mass_average"], parts)
+            derived[s["cadre_id"]].update(ledger_normalised=normalised, score=score, category_size=len(members))
+            if score is not None and not s["on_probation"]:
+                scores[s["cadre_id"]] = score
+        ranks = _competition_ranks(scores)
+        shares_above = annual_rules.percentiles(scores) if scores else {}
+        for s in members:
+            d = derived[s["cadre_id"]]
+            d["category_rank"] = ranks.get(s["cadre_id"])
+            d["category_percentile"] = _q(shares_above.get(s["cadre_id"]), Decimal("0.0001"))
+    shares = _excellent_shares(year, summaries, schemes)
+    for unit_id, members in by_unit.items():
+        candidates = [
+            annual_rules.Candidate(
+                cadre_id=s["cadre_id"],
+                score=derived[s["cadre_id"]]["score"],
+                quarter_grades=tuple(g for g in (s["q1_grade"], s["q2_grade"], s["q3_grade"], s["q4_grade"]) if g),
+                mass_average=s["mass_average"],
+                staff_no=cadres[s["cadre_id"]]["staff_no"],
+                on_probation=s["on_probation"],
+                barred_from_excellent=s["cadre_id"] in barred,
+            )
+            for s in members
+        ]
+        decisions = annual_rules.allocate(
+            candidates, excellent_share=shares[unit_id], thresholds=annual_rules.GradeThresholds()
+        )
+        for s in members:
+            decision = decisions[s["cadre_id"]]
+            derived[s["cadre_id"]].update(
+                unit_rank=decision.rank,
+                unit_size=len(members),
+                excellent_share=_q(shares[unit_id], Decimal("0.001")),
+                suggested_grade=decision.grade,
+                grade_notes=list(decision.reasons) or (["no_approved_quarter"] if s["quarter_average"] is None else []),
+            )
+    return derived
+
+
+# ------------------------------------------------------------------------------------ 3. flags
+
+
+def _as_of(year):
+    today = timezone.localdate()
+    return min(today, date(year, 12, 31))
+
+
+def _sanction_facts(year, cadre_ids, as_of):
+    facts = defaultdict(list)
+    rows = Sanction.objects.filter(decided_on__lte=as_of, promotion_barred_until__gte=date(year, 1, 1)).values_list(
+        "id",
+        "cadre_id",
+        "measure__kind",
+        "measure__name",
+        "decided_on",
+        "promotion_barred_until",
+        "post_barred_until",
+        "measure__blocks_excellent",
+    )
+    if cadre_ids is not None:
+        rows = rows.filter(cadre_id__in=cadre_ids)
+    for sid, cadre_id, kind, measure, decided, until, post_until, blocks in rows:
+        facts[cadre_id].append(flags.SanctionFact(sid, kind, measure, decided, until, post_until, blocks))
+    return facts
+
+
+def _barred(year, sanctions, as_of):
+    return {
+        cid
+        for cid, facts in sanctions.items()
+        if any(f.blocks_excellent and f.decided_on.year == year and f.decided_on <= as_of for f in facts)
+    }
+
+
+def _earlier(year, cadre_ids):
+    grades = defaultdict(dict)
+    rows = AnnualSummary.objects.filter(year__lt=year).values_list("cadre_id", "year", "final_grade", "suggested_grade")
+    rows = _in(rows, cadre_ids)
+    for cadre_id, y, final, suggested in rows:
+        if final or suggested:
+            grades[cadre_id][y] = final or suggested
+    cards = defaultdict(list)
+    stored = CandidateFlag.objects.filter(year=year - 1, kind="yellow_card", state=FlagState.RAISED).exclude(
+        decision=FlagDecision.DISMISSED
+    )
+    stored = _in(stored, cadre_ids)
+    for cadre_id, data in stored.values_list("cadre_id", "data"):
+        for reason in data.get("reasons", []):
+            period = reason.get("period", "")
+            if "-Q" in period:
+                y, q = period.split("-Q")
+                cards[cadre_id].append(flags.quarter_end(int(y), int(q)))
+    return grades, cards
+
+
+def _deduction_entries(year, summaries, t_of):
+    """Entry ids behind the months, quarters and categories that meet a deduction threshold."""
+    wanted = set()
+    for s in summaries:
+        t = t_of(s)
+        months = [Decimal(v) for v in s["month_deductions"] or ["0"] * 12]
+        quarters = [sum(months[i : i + 3]) for i in (0, 3, 6, 9)]
+        red = sum((Decimal(v) for c, v in s["ledger_by_category"].items() if c in t.red_sanction_categories), ZERO)
+        if (
+            min(months) <= t.talk_month_net_deduction
+            or min(quarters) <= t.yellow_quarter_deduction
+            or red <= t.red_sanction_deduction
+        ):
+            wanted.add(s["cadre_id"])
+    entries = defaultdict(list)
+    if wanted:
+        rows = (
+            LedgerEntry.objects.filter(
+                cadre_id__in=sorted(wanted),
+                status=EntryStatus.CONFIRMED,
+                month__gte=date(year, 1, 1),
+                month__lte=date(year, 12, 1),
+                category__in=DEDUCT_CATEGORIES,
+            )
+            .exclude(effective_points=0)
+            .order_by("month", "id")
+            .values_list("cadre_id", "id", "month", "category")
+        )
+        for cadre_id, entry_id, month, category in rows.iterator(chunk_size=10000):
+            entries[cadre_id].append((entry_id, month.month, category))
+    return entries
+
+
+def _cadre_year(year, s, d, cadre, as_of, sanctions, grades, cards, entries):
+    months = [Decimal(v) for v in s["month_deductions"] or ["0"] * 12]
+    mine = entries.get(s["cadre_id"], ())
+    by_month = defaultdict(list)
+    by_category = defaultdict(list)
+    for entry_id, month, category in mine:
+        by_month[month].append(entry_id)
+        by_category[category].append(entry_id)
+    quarters = []
+    for q in (1, 2, 3, 4):
+        ids = tuple(i for m in range(3 * q - 2, 3 * q + 1) for i in by_month.get(m, ()))
+        quarters.append(
+            flags.QuarterFact(
+                quarter=q,
+                grade=s[f"q{q}_grade"],
+                score=s[f"q{q}_score"],
+                deductions=sum(months[3 * q - 3 : 3 * q], ZERO),
+                review_id=(s["review_ids"] or [None] * 4)[q - 1],
+                deduction_entry_ids=ids,
+            )
+        )
+    return flags.CadreYear(
+        cadre_id=s["cadre_id"],
+        year=year,
+        as_of=as_of,
+        rank=cadre["rank"],
+        rank_since=cadre["rank_since"],
+        post_since=cadre["post_since"],
+        leadership_level=cadre["leadership_level"],
+        unit_is_internal_office=cadre["unit__depth"] >= 2 and cadre["unit__kind"] != UnitKind.VILLAGE,
+        on_probation=s["on_probation"],
+        category_percentile=d["category_percentile"],
+        suggested_grade=d["suggested_grade"],
+        final_grade=s.get("final_grade", ""),
+        earlier_grades=grades.get(s["cadre_id"], {}),
+        quarters=tuple(quarters),
+        months=tuple(
+            flags.MonthFact(m, months[m - 1], tuple(by_month.get(m, ()))) for m in range(1, 13) if months[m - 1]
+        ),
+        sanctions=tuple(sanctions.get(s["cadre_id"], ())),
+        category_deductions=tuple(
+            flags.CategoryDeduction(c, Decimal(v), tuple(by_category.get(c, ())))
+            for c, v in s["ledger_by_category"].items()
+            if c in DEDUCT_CATEGORIES
+        ),
+        earlier_yellow_cards=tuple(cards.get(s["cadre_id"], ())),
+    )
+
+
+def _evaluate(cy, t, dismissed_cards):
+    """The flags of a cadre-year; a card the committee dismissed does not block a promotion."""
+    computed = [f.kind for f in (flags.yellow_card(cy, t), flags.red_card(cy, t)) if f is not None]
+    cy = replace(cy, cards=tuple(k for k in computed if k not in dismissed_cards))
+    return flags.evaluate(cy, t)
+
+
+def _in(queryset, cadre_ids):
+    return queryset if cadre_ids is None else queryset.filter(cadre_id__in=sorted(cadre_ids))
+
+
+def _write_flags(year, evaluated, cadre_units, scope):
+    """Create, update and withdraw stored flags of the cadres in ``scope`` (None: all of the year);
+    the committee's decisions are left as they are."""
+    now = timezone.now()
+    stored = {
+        (f.cadre_id, f.kind): f
+        for f in _in(CandidateFlag.objects.filter(year=year), scope).only(
+            "id", "cadre_id", "kind", "state", "data", "unit_id", "decision"
+        )
+    }
+    create, update = [], []
+    raised = withdrawn = 0
+    for key, flag in evaluated.items():
+        state = FlagState.RAISED if flag.raised else FlagState.BLOCKED
+        data = flag.as_data()
+        unit_id = cadre_units[key[0]]
+        old = stored.get(key)
+        if old is None:
+            create.append(
+                CandidateFlag(
+                    cadre_id=key[0],
+                    year=year,
+                    kind=key[1],
+                    unit_id=unit_id,
+                    state=state,
+                    data=data,
+                    raised_at=now,
+                    changed_at=now,
+                )
+            )
+            raised += state == FlagState.RAISED
+        elif old.state != state or old.data != data or old.unit_id != unit_id:
+            raised += state == FlagState.RAISED and old.state != FlagState.RAISED
+            old.state, old.data, old.unit_id, old.changed_at = state, data, unit_id, now
+            update.append(old)
+    for key, old in stored.items():
+        if key not in evaluated and old.state != FlagState.WITHDRAWN:
+            old.state, old.changed_at = FlagState.WITHDRAWN, now
+            update.append(old)
+            withdrawn += 1
+    CandidateFlag.objects.bulk_create(create, batch_size=2000)
+    CandidateFlag.objects.bulk_update(update, ["state", "data", "unit_id", "changed_at"], batch_size=1000)
+    return {"flags_raised": raised, "flags_withdrawn": withdrawn, "flags_changed": len(create) + len(update)}
+
+
+_SUMMARY_COLUMNS = ["cadre_id", "final_grade", *_COMPONENT_COLUMNS, *_DERIVED_FIELDS]
+
+
+def grade_and_flag(year, *, flag_cadre_ids=None):
+    """Grade every summary of the year and refresh the flags (of ``flag_cadre_ids``, else all)."""
+    cadres = {c["id"]: c for c in _cadres({})}
+    summaries = [
+        s
+        for s in AnnualSummary.objects.filter(year=year).values(*_SUMMARY_COLUMNS).iterator(chunk_size=5000)
+        if s["cadre_id"] in cadres
+    ]
+    schemes = {s.pk: s for s in ScoringScheme.objects.filter(pk__in={s["scheme_id"] for s in summaries})}
+    as_of = _as_of(year)
+    sanctions = _sanction_facts(year, None, as_of)
+    derived = grade(year, summaries, cadres, schemes, _barred(year, sanctions, as_of))
+    changed = {s["cadre_id"] for s in summaries if _differs(derived[s["cadre_id"]], s)}
+    stored = {s["cadre_id"]: s for s in summaries}
+    _upsert(year, {cid: derived[cid] for cid in changed}, _DERIVED_FIELDS, stored)
+
+    scope = set(stored) if flag_cadre_ids is None else (set(flag_cadre_ids) | changed) & set(stored)
+    partial = None if flag_cadre_ids is None else scope
+    thresholds = {pk: flags.Thresholds.from_settings(s.flag_thresholds) for pk, s in schemes.items()}
+    in_scope = [stored[cid] for cid in scope]
+    entries = _deduction_entries(year, in_scope, lambda s: thresholds[s["scheme_id"]])
+    grades, cards = _earlier(year, partial)
+    dismissed = defaultdict(set)
+    for cadre_id, kind in CandidateFlag.objects.filter(
+        year=year, kind__in=("yellow_card", "red_card"), decision=FlagDecision.DISMISSED
+    ).values_list("cadre_id", "kind"):
+        dismissed[cadre_id].add(kind)
+    evaluated = {}
+    for s in in_scope:
+        cid = s["cadre_id"]
+        cy = _cadre_year(year, s, derived[cid], cadres[cid], as_of, sanctions, grades, cards, entries)
+        for flag in _evaluate(cy, thresholds[s["scheme_id"]], dismissed[cid]):
+            evaluated[(cid, flag.kind)] = flag
+    counts = _write_flags(year, evaluated, {cid: stored[cid]["unit_id"] for cid in scope}, partial)
+    return {"cadres": len(summaries), "graded_changed": changed, **counts}
+
+
+def recompute(year, *, unit=None, cadre_ids=None, progress=None):
+    """Refresh the chosen cadres' components (all by default), then grade the year and refresh the
+    flags (all of them on a full run; the chosen and the changed cadres' otherwise)."""
+    started = time.monotonic()
+    report = progress or (lambda done, total: None)
+    with transaction.atomic():
+        _lock(year)
+        report(0, 3)
+        changed = refresh_components(year, unit=unit, cadre_ids=cadre_ids)
+        report(1, 3)
+        partial = unit is not None or cadre_ids is not None
+        targets = None
+        if partial:
+            _review_filter, cadre_filter = _target_filter(unit, cadre_ids, None)
+            targets = set(Cadre.objects.filter(**cadre_filter).values_list("id", flat=True))
+        result = grade_and_flag(year, flag_cadre_ids=targets)
+        report(3, 3)
+    result["summaries_changed"] = len(changed | result.pop("graded_changed"))
+    result["seconds"] = round(time.monotonic() - started, 2)
+    return result

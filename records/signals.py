@@ -1,0 +1,7 @@
+"""Signals other apps listen to; records itself knows nothing of scoring."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that changed which points count (a confirmation, a fault-tolerance
+# outcome), with ``cadre_ids`` and ``years``.
+points_changed = Signal()

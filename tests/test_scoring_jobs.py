@@ -1,0 +1,120 @@
+"""Starting a recompute: the committee's job, the command, and the small refresh after a confirmation."""
+
+from io import StringIO
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+
+from accounts.models import Role
+from assessments.models import AnnualSummary
+from assessments.scoring.jobs import JOB_KIND, recompute_start
+from audit.models import Action, AuditEvent
+from core.models import Job, JobStatus
+from records.services.ledger import entry_confirm
+from tests.factories import UserFactory, grant, make_entry
+from tests.scoring_data import entries, year_of_reviews
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def committee_town(world):
+    return grant(UserFactory(), Role.COMMITTEE, world.town_a)
+
+
+def test_the_committee_runs_a_recompute_job_with_a_result_summary(world, eager_celery, run_on_commit):
+    year_of_reviews(world.cadre_a, ["好"] * 4, [92] * 4)
+
+    with run_on_commit():
+        job = recompute_start(actor=world.committee, year=2025)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert (job.done, job.total) == (3, 3)
+    assert job.result["cadres"] == 3 and job.result["summaries_changed"] == 3
+    assert AnnualSummary.objects.filter(year=2025).count() == 3
+    assert AuditEvent.objects.filter(action=Action.COMPUTE, actor_id=world.committee.pk).exists()
+
+
+def test_a_reviewer_may_not_start_a_recompute(world):
+    with pytest.raises(PermissionDenied):
+        recompute_start(actor=world.reviewer, year=2025)
+    assert not Job.objects.exists()
+
+
+def test_a_township_committee_recomputes_its_township_but_not_the_county(
+    world, committee_town, eager_celery, run_on_commit
+):
+    with pytest.raises(PermissionDenied):
+        recompute_start(actor=committee_town, year=2025)
+    with pytest.raises(PermissionDenied):
+        recompute_start(actor=committee_town, year=2025, unit=world.town_b)
+
+    with run_on_commit():
+        job = recompute_start(actor=committee_town, year=2025, unit=world.town_a)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+
+
+def test_a_second_start_while_one_waits_returns_the_waiting_job(world):
+    waiting = Job.objects.create(kind=JOB_KIND, params={"year": 2025, "unit_id": None}, created_by=world.committee)
+
+    assert recompute_start(actor=world.committee, year=2025) == waiting
+    assert Job.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_recomputes_a_unit_and_prints_what_it_did(world, eager_celery):
+    year_of_reviews(world.cadre_a, ["好"] * 4, [92] * 4)
+    out = StringIO()
+
+    call_command("recompute_scores", "--year", "2025", "--unit", "TA", stdout=out)
+    call_command("recompute_scores", "--year", "2025", "--unit", "TA", stdout=out)
+
+    assert "2 名干部已评分，2 条年度汇总有变化" in out.getvalue()
+    assert "2 名干部已评分，0 条年度汇总有变化" in out.getvalue()
+    assert set(AnnualSummary.objects.values_list("cadre__staff_no", flat=True)) >= {"A0001", "A0002"}
+    assert list(Job.objects.values_list("status", flat=True)) == [JobStatus.DONE, JobStatus.DONE]
+
+
+def test_the_command_refuses_an_unknown_unit(world):
+    with pytest.raises(CommandError):
+        call_command("recompute_scores", "--year", "2025", "--unit", "NOPE", stdout=StringIO())
+
+
+def test_confirming_an_entry_refreshes_that_cadres_numbers(world, eager_celery, django_capture_on_commit_callbacks):
+    year_of_reviews(world.cadre_a, ["好"] * 4, [92] * 4, year=2026)
+    entry = make_entry(world.cadre_a, by=world.clerk, code="JN04", points="3")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_confirm(actor=world.reviewer, entry=entry)
+
+    summary = AnnualSummary.objects.get(cadre=world.cadre_a, year=2026)
+    assert summary.ledger_add == 3
+    assert not AnnualSummary.objects.filter(cadre=world.cadre_b).exists()
+
+
+def test_nothing_is_refreshed_when_an_entry_is_returned(world, eager_celery, django_capture_on_commit_callbacks):
+    from records.services.ledger import entry_return
+
+    entry = make_entry(world.cadre_a, by=world.clerk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        entry_return(actor=world.reviewer, entry=entry, reason="文号有误")
+
+    assert callbacks == []
+    assert not AnnualSummary.objects.exists()
+
+
+def test_the_nightly_task_recomputes_the_current_year(world, eager_celery, time_machine):
+    from assessments.tasks import recompute_current_year
+
+    time_machine.move_to("2025-11-30 03:00 +08:00")
+    entries(world.cadre_a, [(2, "JN04", 2)], by=world.clerk)
+
+    assert recompute_current_year.delay().get()["cadres"] == 3
+    assert AnnualSummary.objects.get(cadre=world.cadre_a, year=2025).ledger_add == 2
