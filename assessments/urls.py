@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_import
+from . import urls_import, urls_scores
 from .views import cycle, overview, queues, review, schemes
 
 app_name = "assessments"
@@ -21,3 +21,5 @@ urlpatterns = [
 
 # The mass evaluation import pages (assessments/urls_import.py) share the namespace.
 urlpatterns += urls_import.urlpatterns
+# The annual summary, flag, snapshot and quota pages (assessments/urls_scores.py).
+urlpatterns += urls_scores.urlpatterns

@@ -18,6 +18,12 @@ RESULT_LABELS = {
     "year": gettext_lazy("year"),
     "quarter": gettext_lazy("quarter"),
     "unit": gettext_lazy("unit code"),
+    "cadres": gettext_lazy("Cadres scored"),
+    "summaries_changed": gettext_lazy("Summaries changed"),
+    "flags_raised": gettext_lazy("Flags raised"),
+    "flags_withdrawn": gettext_lazy("Flags withdrawn"),
+    "flags_changed": gettext_lazy("Flags written"),
+    "seconds": gettext_lazy("Seconds"),
 }
 
 
@@ -29,9 +35,20 @@ def _review_links(job):
     ]
 
 
+def _score_links(job):
+    query = {"year": job.params["year"]}
+    if job.params.get("unit_id"):
+        query["unit"] = job.params["unit_id"]
+    return [
+        (_("Annual summary"), f"{reverse('assessments:score-list')}?{urlencode(query)}"),
+        (_("Flags"), f"{reverse('assessments:flag-list')}?{urlencode({'year': job.params['year']})}"),
+    ]
+
+
 # What each kind of job is called and where its user goes once it is done.
 KINDS = {
     "open_review_cycle": (gettext_lazy("Opening a review cycle"), _review_links),
+    "recompute_scores": (gettext_lazy("Recomputing annual scores and flags"), _score_links),
 }
 
 

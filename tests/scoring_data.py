@@ -53,4 +53,7 @@ def review(cadre, quarter, grade, score, *, mass="90", year=2025, status=ReviewS
 
 
 def year_of_reviews(cadre, grades, scores, *, mass="90", year=2025):
-    return [review(cadre, q, g, s, mass=mass, year=year) for q, (g, s) in enumerate(zip(grades, scores), start=1)]
+    return [
+        review(cadre, q, g, s, mass=mass, year=year)
+        for q, (g, s) in enumerate(zip(grades, scores, strict=True), start=1)
+    ]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assessments.flag_text import sentence
 from assessments.flags import (
     DEFAULT_THRESHOLDS,
     DEFAULTS,
@@ -32,7 +33,6 @@ from assessments.flags import (
     talk_reminder,
     yellow_card,
 )
-from assessments.flag_text import sentence
 from assessments.rules import GRADES
 
 D = Decimal

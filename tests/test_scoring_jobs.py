@@ -118,3 +118,14 @@ def test_the_nightly_task_recomputes_the_current_year(world, eager_celery, time_
 
     assert recompute_current_year.delay().get()["cadres"] == 3
     assert AnnualSummary.objects.get(cadre=world.cadre_a, year=2025).ledger_add == 2
+
+
+def test_the_job_page_shows_the_summary_and_links_to_the_scores(world, as_user, eager_celery, run_on_commit):
+    with run_on_commit():
+        job = recompute_start(actor=world.committee, year=2025, unit=world.town_a)
+
+    page = as_user(world.committee).get(f"/jobs/{job.pk}/").content.decode()
+
+    assert "重新计算年度得分和人选提示" in page
+    assert "已评分干部" in page
+    assert f"/reviews/annual/?year=2025&amp;unit={world.town_a.pk}" in page

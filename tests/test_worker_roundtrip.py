@@ -80,3 +80,27 @@ def test_a_review_cycle_job_runs_in_the_worker_with_its_progress(world):
     assert (job.status, job.done, job.total) == (JobStatus.DONE, 3, 3)
     assert QuarterlyReview.objects.filter(year=2026, quarter=2).count() == 3
     assert open_review_cycle.delay(job.pk).get(timeout=60) is None  # a finished job is not run again
+
+
+def test_a_recompute_job_runs_in_the_worker_and_a_second_run_changes_nothing(world):
+    from assessments.models import AnnualSummary, CandidateFlag
+    from assessments.scoring.jobs import JOB_KIND
+    from assessments.tasks import recompute_scores
+    from core.models import Job, JobStatus
+    from tests.scoring_data import entries, year_of_reviews
+
+    year_of_reviews(world.cadre_b, ["较差", "一般", "较差", "一般"], [55, 72, 58, 70])
+    entries(world.cadre_b, [(5, "SW01", -3), (5, "TB01", -2), (5, "YT01", -2)], by=world.clerk)
+    results = []
+    for _ in range(2):
+        job = Job.objects.create(kind=JOB_KIND, params={"year": 2025, "unit_id": None}, created_by=world.committee)
+        result = recompute_scores.delay(job.pk)
+        assert not isinstance(result, EagerResult)
+        results.append(result.get(timeout=60))
+        job.refresh_from_db()
+        assert job.status == JobStatus.DONE and job.result == results[-1]
+
+    assert results[0]["cadres"] == 3 and results[0]["flags_raised"] >= 3
+    assert (results[1]["summaries_changed"], results[1]["flags_changed"]) == (0, 0)
+    assert AnnualSummary.objects.get(cadre=world.cadre_b, year=2025).ledger_deduct == -7
+    assert CandidateFlag.objects.filter(cadre=world.cadre_b, kind="yellow_card", state="raised").exists()

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from assessments.api import urls as score_urls
+
 from . import ledger_views as ledger
 from . import review_views as reviews
 from . import views
@@ -33,3 +35,5 @@ urlpatterns = [
     path("quarterly-reviews/<int:pk>/return/", reviews.ReviewReturn.as_view(), name="quarterly-review-return"),
     path("quarterly-reviews/<int:pk>/reopen/", reviews.ReviewReopen.as_view(), name="quarterly-review-reopen"),
 ]
+# The annual summaries and flags (assessments/api/urls.py) share the namespace.
+urlpatterns += score_urls.urlpatterns

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import RECORD_ROLES, Role
 from assessments.selectors_page import cadre_quarter_history
+from assessments.selectors_scores import scores_context
 from core.access import role_required
 from core.forms import apply_service_errors
 from core.paging import paginate
@@ -45,6 +46,7 @@ def cadre_detail(request, pk):
             "show_sensitive": can_see_sensitive(request.user, cadre),
             **ledger_context(request, cadre),
             "quarter_reviews": cadre_quarter_history(cadre),
+            **scores_context(request.user, cadre),
         },
     )
 
