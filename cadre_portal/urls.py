@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("records.urls")),
     path("reviews/", include("assessments.urls")),
     path("jobs/", include("core.urls_jobs")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include("records.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -90,3 +90,14 @@ def test_an_anonymous_visitor_is_sent_to_login(client, world):
 
 def test_it_answers_405_to_post(world, as_user):
     assert as_user(world.clerk).post(URL).status_code == 405
+
+
+def test_a_reviewer_exports_the_roster_in_scope_from_the_list(world, as_user):
+    client = as_user(world.reviewer)
+    page = client.get("/cadres/").content.decode()
+    assert "/reports/raw/?what=cadres" in page
+
+    response = client.get("/reports/raw/?what=cadres")
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "/reports/raw/" not in as_user(world.clerk).get("/cadres/").content.decode()

@@ -2,6 +2,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from .env import env
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "audit",
     "records",
     "assessments",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +128,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ROSTER_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Committee reports: files built in the background live under MEDIA_ROOT/exports for a day; up to
+# this many rows a report downloads at once.
+REPORTS_EXPORT_DIR = "exports"
+REPORTS_EXPORT_TTL = timedelta(hours=24)
+REPORTS_DIRECT_MAX_ROWS = env("REPORTS_DIRECT_MAX_ROWS", 2000, cast=int)
+REPORTS_RAW_MAX_ROWS = 50000
 
 # No inline scripts or styles anywhere: every asset is a file served from static/.
 SECURE_CSP = {
@@ -153,6 +161,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "housekeeping": {"task": "core.tasks.housekeeping", "schedule": 60 * 60},
+    "reports-expire": {"task": "reports.tasks.delete_expired_exports", "schedule": 60 * 60},
+    # Nightly, after the day's confirmations: the current year's summaries and flags.
+    "recompute-current-year": {
+        "task": "assessments.tasks.recompute_current_year",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 REST_FRAMEWORK = {

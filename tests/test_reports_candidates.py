@@ -1,0 +1,109 @@
+"""参考人选名单 (promotion-candidates, adjustment-candidates): flags in words, with their evidence."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from assessments.flags import Flag, Reason
+from assessments.models import QuarterlyReview, ScoringScheme
+from records.models import SanctionMeasure
+from records.services.sanctions import sanction_create
+from tests.factories import confirmed_entry
+from tests.factories_reports import body, export_book, freeze, make_flag, make_summary
+
+PROMOTION = ["序号", "姓名", "单位", "职务", "职级", "任现职级时间", "综合得分", "类别排名", "提示情况", "提示理由",
+             "限制情形核查", "组织决定", "决定说明"]  # fmt: skip
+ADJUSTMENT = ["序号", "姓名", "单位", "职务", "职级", "提示类别", "提示理由", "依据记录", "组织决定", "决定说明"]
+
+
+@pytest.fixture
+def promotions(world):
+    make_summary(world.cadre_a, score=Decimal("93.5"), category_rank=2)
+    make_flag(world.cadre_a, decision="accepted", decision_note="部务会通过")
+    make_flag(world.cadre_b, state="blocked")
+    make_flag(world.cadre_a_office, state="withdrawn")
+    make_flag(world.cadre_a_office, kind="rank_promotion")
+    return 2025
+
+
+def test_the_promotion_list_has_a_sheet_per_kind_with_the_raised_first(world, promotions):
+    book, rows = export_book("promotion-candidates", year=2025, user=world.committee)
+    assert book.sheetnames == ["优先提拔", "职级晋升"]
+    ws = book["优先提拔"]
+    assert ws["A2"].value == "2025年度优先提拔参考人选名单"
+    assert [c.value for c in ws[4]] == PROMOTION
+    names = [r[1] for r in body(ws, 4)]
+    assert names == ["李明", "赵强"]  # the withdrawn flag is left out
+    assert [r[1] for r in body(book["职级晋升"], 4)] == ["王芳"]
+    assert rows == 3
+
+
+def test_a_candidate_reads_with_reasons_in_words_and_the_blockers_checked(world, promotions):
+    ws = export_book("promotion-candidates", year=2025, user=world.committee)[0]["优先提拔"]
+    raised, blocked = body(ws, 4)
+    assert (raised[6], raised[7], raised[8]) == (93.5, 2, "提示")
+    assert "年度综合得分位列本类别前 10%（得分高于本人的占 5%）" in raised[9]
+    assert "3 个季度等次为“好”" in raised[9]
+    assert raised[10].startswith("经核查，无")
+    assert (raised[11], raised[12]) == ("采纳", "部务会通过")
+    assert blocked[8] == "不予提示"
+    assert "年度综合得分位列本类别前 10%" in blocked[9]  # why it was considered
+    assert "政务处分·记过影响期至 2026-03-31" in blocked[10]  # and why it was not raised
+
+
+def test_the_adjustment_list_names_the_records_behind_each_reason(world):
+    deduction = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, code="SW01", points="-3")
+    scheme = ScoringScheme.objects.create(year=2025, name="2025")
+    review = QuarterlyReview.objects.create(
+        cadre=world.cadre_a, unit=world.town_a, year=2025, quarter=2, scheme=scheme, grade="较差", score=Decimal("58")
+    )
+    measure = SanctionMeasure.objects.get(kind="政务处分", name="记过")
+    sanction = sanction_create(
+        actor=world.county_clerk, cadre=world.cadre_b, measure=measure, decided_on=date(2025, 4, 1),
+        document_no="青纪〔2025〕3号", reason="违规",
+    )  # fmt: skip
+    red = Flag(
+        "red_card",
+        (
+            Reason("red.yellow_cards", ["2", 12], 2, refs=(("review", review.pk),)),
+            Reason("red.sanction_deduction", "-15", "-18", refs=(("entry", deduction.pk), ("sanction", sanction.pk)),
+                   period="2025", detail="问责、纪律处分"),
+        ),
+    )  # fmt: skip
+    make_flag(world.cadre_a, kind="red_card", flag=red)
+    make_flag(
+        world.cadre_b,
+        kind="talk_reminder",
+        flag=Flag("talk_reminder", (Reason("talk.quarter_grade", "一般", "一般", period="2025-Q1"),)),
+    )
+    book, rows = export_book("adjustment-candidates", year=2025, user=world.committee)
+    assert book.sheetnames == ["调整", "约谈", "红黄牌"]
+    ws = book["红黄牌"]
+    assert [c.value for c in ws[4]] == ADJUSTMENT
+    (row,) = body(ws, 4)
+    assert (row[1], row[5]) == ("李明", "红牌")
+    assert "黄牌 2 次" in row[6]
+    evidence = row[7].split("\n")
+    assert evidence[0] == "季度考评 2025年第2季度：较差，58.00 分"
+    assert evidence[1].startswith(f"积分 #{deduction.pk} {deduction.month:%Y-%m} SW01")
+    assert evidence[2].startswith("政务处分·记过 2025-04-01（青纪〔2025〕3号），影响期至 2026-03-31")
+    assert body(book["约谈"], 4)[0][1] == "赵强"
+    assert body(book["调整"], 4) == []
+    assert rows == 2
+
+
+def test_a_reviewer_of_one_township_sees_only_its_candidates(world, promotions):
+    ws = export_book("promotion-candidates", year=2025, user=world.reviewer)[0]["优先提拔"]
+    assert [r[1] for r in body(ws, 4)] == ["李明"]
+
+
+def test_a_snapshot_keeps_the_flags_and_decisions_the_committee_met_over(world, promotions):
+    snapshot = freeze(year=2025, unit=world.county, by=world.committee)
+    make_flag(world.cadre_a, kind="promotion", year=2026)
+    from assessments.models import CandidateFlag
+
+    CandidateFlag.objects.filter(cadre=world.cadre_a, year=2025).update(decision="dismissed", decision_note="")
+    ws = export_book("promotion-candidates", snapshot=snapshot, user=world.committee)[0]["优先提拔"]
+    assert body(ws, 4)[0][11:] == ("采纳", "部务会通过")
+    assert f"快照 #{snapshot.pk}" in ws["A3"].value
