@@ -2,8 +2,9 @@
 
 Three steps, each a handful of queries whatever the number of cadres:
 
-1. ``refresh_components``: the ledger totals (one SQL aggregate with every cap, ``ledger_sql``), the
-   approved quarters and the mass evaluation of some cadres, upserted into ``AnnualSummary``.
+1. ``component_rows``: the ledger totals (one SQL aggregate with every cap, ``ledger_sql``), the
+   approved quarters and the mass evaluation of some cadres (in memory; worker slices of a large
+   county write them with ``refresh_components``).
 2. ``grade_and_flag``, grading: over every summary of the year, the ledger normalised within the
    category, the annual score, ranks, percentiles and the suggested grades under each unit's 优秀
    quota (``annual_rules``).
@@ -40,6 +41,7 @@ from ..models import (
     UnitExcellentQuota,
 )
 from ..services import scheme_default
+from . import bulk
 from .ledger_sql import DEDUCT_CATEGORIES, ledger_totals
 
 ACTIVE = (CadreStatus.ACTIVE, CadreStatus.SECONDED)
@@ -152,37 +154,44 @@ def _target_filter(unit, cadre_ids, cadre_id_range):
     return {}, {}
 
 
-def refresh_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None):
-    """Ledger totals and approved quarters of the chosen cadres (all active ones by default) into
-    their summaries. Returns the ids of the cadres whose summary changed or was created."""
+def component_rows(year, *, unit=None, cadre_ids=None, cadre_id_range=None):
+    """Ledger totals and approved quarters of the chosen active cadres (all by default), as
+    cadre_id → column values; nothing is written."""
     review_filter, cadre_filter = _target_filter(unit, cadre_ids, cadre_id_range)
     cadres = _cadres(cadre_filter)
     if not cadres:
-        return set()
-    ids = [c["id"] for c in cadres]
+        return {}
     if cadre_ids is not None or unit is not None:
-        ledger = ledger_totals(year, cadre_ids=ids)
+        ledger = ledger_totals(year, cadre_ids=[c["id"] for c in cadres])
     else:
         ledger = ledger_totals(year, cadre_id_range=cadre_id_range)
     quarters = _quarter_components(year, review_filter)
     pick = _scheme_picker(year)
-    rows = {
+    return {
         c["id"]: _components(year, c, ledger, quarters.get(c["id"], {}), pick(c["is_leader"], c["unit__kind"]))
         for c in cadres
     }
+
+
+def refresh_components(year, *, cadre_id_range=None):
+    """Write the components of a slice of cadres (a worker's share of a large county); the grades
+    follow in ``grade_and_flag``. Returns the ids of the cadres whose summary changed or was created."""
+    rows = component_rows(year, cadre_id_range=cadre_id_range)
     stored = {
         r["cadre_id"]: r
-        for r in AnnualSummary.objects.filter(year=year, cadre_id__in=ids).values("cadre_id", *_COMPONENT_COLUMNS)
+        for r in AnnualSummary.objects.filter(year=year, cadre_id__in=list(rows)).values(
+            "cadre_id", *_COMPONENT_COLUMNS
+        )
     }
     changed = [cid for cid, row in rows.items() if cid not in stored or _differs(row, stored[cid])]
-    _upsert(year, {cid: rows[cid] for cid in changed}, _COMPONENT_FIELDS, stored)
+    _upsert(year, {cid: rows[cid] for cid in changed}, _COMPONENT_COLUMNS)
     return set(changed)
 
 
-_COMPONENT_FIELDS = [
-    "unit",
+_COMPONENT_COLUMNS = [
+    "unit_id",
     "category",
-    "scheme",
+    "scheme_id",
     "on_probation",
     "ledger_add",
     "ledger_deduct",
@@ -195,30 +204,25 @@ _COMPONENT_FIELDS = [
     "quarter_average",
     "mass_average",
 ]
-_COMPONENT_COLUMNS = [f + "_id" if f in ("unit", "scheme") else f for f in _COMPONENT_FIELDS]
-_DERIVED_FIELDS = [f for f in COMPUTED_SUMMARY_FIELDS if f not in _COMPONENT_FIELDS]
+_DERIVED_COLUMNS = [f for f in COMPUTED_SUMMARY_FIELDS if f not in ("unit", "scheme", *_COMPONENT_COLUMNS)]
+_COMPUTED_COLUMNS = [*_COMPONENT_COLUMNS, *_DERIVED_COLUMNS]
 
 
 def _differs(row, stored):
     return any(stored.get(k) != v for k, v in row.items())
 
 
-def _upsert(year, rows, fields, stored):
-    """Insert or update the given summary rows (cadre_id → column values) in bulk."""
+def _upsert(year, rows, columns):
+    """Insert the given summaries (cadre_id → column values) or overwrite ``columns`` of existing
+    ones, in one statement; a new row gets the model's defaults for what it is not given."""
     if not rows:
         return
-    now = timezone.now()
-    objs = []
-    for cadre_id, values in rows.items():
-        base = dict(stored.get(cadre_id) or {})
-        base.pop("cadre_id", None)
-        objs.append(AnnualSummary(cadre_id=cadre_id, year=year, computed_at=now, **{**base, **values}))
-    AnnualSummary.objects.bulk_create(
-        objs,
-        update_conflicts=True,
-        unique_fields=["cadre", "year"],
-        update_fields=[*fields, "computed_at"],
-        batch_size=2000,
+    base = {**bulk.defaults(AnnualSummary), "year": year, "computed_at": timezone.now()}
+    bulk.upsert(
+        AnnualSummary,
+        [{**base, **values, "cadre_id": cadre_id} for cadre_id, values in rows.items()],
+        unique=["cadre_id", "year"],
+        update=[*columns, "computed_at"],
     )
 
 
@@ -465,6 +469,7 @@ def _write_flags(year, evaluated, cadre_units, scope):
         )
     }
     create, update = [], []
+    blank = bulk.defaults(CandidateFlag)
     raised = withdrawn = 0
     for key, flag in evaluated.items():
         state = FlagState.RAISED if flag.raised else FlagState.BLOCKED
@@ -473,16 +478,17 @@ def _write_flags(year, evaluated, cadre_units, scope):
         old = stored.get(key)
         if old is None:
             create.append(
-                CandidateFlag(
-                    cadre_id=key[0],
-                    year=year,
-                    kind=key[1],
-                    unit_id=unit_id,
-                    state=state,
-                    data=data,
-                    raised_at=now,
-                    changed_at=now,
-                )
+                {
+                    **blank,
+                    "cadre_id": key[0],
+                    "year": year,
+                    "kind": key[1],
+                    "unit_id": unit_id,
+                    "state": state,
+                    "data": data,
+                    "raised_at": now,
+                    "changed_at": now,
+                }
             )
             raised += state == FlagState.RAISED
         elif old.state != state or old.data != data or old.unit_id != unit_id:
@@ -494,29 +500,38 @@ def _write_flags(year, evaluated, cadre_units, scope):
             old.state, old.changed_at = FlagState.WITHDRAWN, now
             update.append(old)
             withdrawn += 1
-    CandidateFlag.objects.bulk_create(create, batch_size=2000)
+    bulk.upsert(CandidateFlag, create, unique=["cadre_id", "year", "kind"], update=[])
     CandidateFlag.objects.bulk_update(update, ["state", "data", "unit_id", "changed_at"], batch_size=1000)
     return {"flags_raised": raised, "flags_withdrawn": withdrawn, "flags_changed": len(create) + len(update)}
 
 
-_SUMMARY_COLUMNS = ["cadre_id", "final_grade", *_COMPONENT_COLUMNS, *_DERIVED_FIELDS]
+_SUMMARY_COLUMNS = ["cadre_id", "final_grade", *_COMPUTED_COLUMNS]
 
 
-def grade_and_flag(year, *, flag_cadre_ids=None):
-    """Grade every summary of the year and refresh the flags (of ``flag_cadre_ids``, else all)."""
+def grade_and_flag(year, *, components=None, flag_cadre_ids=None):
+    """Grade every summary of the year, with fresh ``components`` (cadre_id → column values) over
+    the stored ones; write what changed in one statement; refresh the flags (of ``flag_cadre_ids``,
+    else all)."""
     cadres = {c["id"]: c for c in _cadres({})}
-    summaries = [
-        s
+    stored = {
+        s["cadre_id"]: s
         for s in AnnualSummary.objects.filter(year=year).values(*_SUMMARY_COLUMNS).iterator(chunk_size=5000)
         if s["cadre_id"] in cadres
-    ]
+    }
+    blank = {c: v for c, v in bulk.defaults(AnnualSummary).items() if c in _SUMMARY_COLUMNS}
+    merged = dict(stored)
+    for cid, values in (components or {}).items():
+        if cid in cadres:
+            merged[cid] = {**stored.get(cid, blank), **values, "cadre_id": cid}
+    summaries = list(merged.values())
     schemes = {s.pk: s for s in ScoringScheme.objects.filter(pk__in={s["scheme_id"] for s in summaries})}
     as_of = _as_of(year)
     sanctions = _sanction_facts(year, None, as_of)
     derived = grade(year, summaries, cadres, schemes, _barred(year, sanctions, as_of))
-    changed = {s["cadre_id"] for s in summaries if _differs(derived[s["cadre_id"]], s)}
-    stored = {s["cadre_id"]: s for s in summaries}
-    _upsert(year, {cid: derived[cid] for cid in changed}, _DERIVED_FIELDS, stored)
+    rows = {cid: {**{c: s[c] for c in _COMPONENT_COLUMNS}, **derived[cid]} for cid, s in merged.items()}
+    changed = {cid for cid, row in rows.items() if cid not in stored or _differs(row, stored[cid])}
+    _upsert(year, {cid: rows[cid] for cid in changed}, _COMPUTED_COLUMNS)
+    stored = merged
 
     scope = set(stored) if flag_cadre_ids is None else (set(flag_cadre_ids) | changed) & set(stored)
     partial = None if flag_cadre_ids is None else scope
@@ -540,22 +555,18 @@ def grade_and_flag(year, *, flag_cadre_ids=None):
 
 
 def recompute(year, *, unit=None, cadre_ids=None, progress=None):
-    """Refresh the chosen cadres' components (all by default), then grade the year and refresh the
-    flags (all of them on a full run; the chosen and the changed cadres' otherwise)."""
+    """Refresh the chosen cadres' components (all by default), grade the year and refresh the flags
+    (all of them on a full run; the chosen and the changed cadres' otherwise)."""
     started = time.monotonic()
     report = progress or (lambda done, total: None)
     with transaction.atomic():
         _lock(year)
         report(0, 3)
-        changed = refresh_components(year, unit=unit, cadre_ids=cadre_ids)
+        components = component_rows(year, unit=unit, cadre_ids=cadre_ids)
         report(1, 3)
         partial = unit is not None or cadre_ids is not None
-        targets = None
-        if partial:
-            _review_filter, cadre_filter = _target_filter(unit, cadre_ids, None)
-            targets = set(Cadre.objects.filter(**cadre_filter).values_list("id", flat=True))
-        result = grade_and_flag(year, flag_cadre_ids=targets)
+        result = grade_and_flag(year, components=components, flag_cadre_ids=set(components) if partial else None)
         report(3, 3)
-    result["summaries_changed"] = len(changed | result.pop("graded_changed"))
+    result["summaries_changed"] = len(result.pop("graded_changed"))
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
