@@ -60,6 +60,8 @@ GRADE_NOTES = {
     "poor_quarter_bars_excellent": _("A quarter graded 较差 bars 优秀"),
     "sanction_bars_excellent": _("A sanction decided this year bars 优秀"),
     "on_probation": _("On probation: a comment, no grade"),
+    "no_approved_quarter": _("No approved quarterly review yet: no score and no grade"),
+    "no_ledger_points": _("No ledger points counted this year: the score is made of the other components"),
 }
 STATE_ORDER = {FlagState.RAISED: 0, FlagState.BLOCKED: 1, FlagState.WITHDRAWN: 2}
 

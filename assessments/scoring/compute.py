@@ -249,6 +249,15 @@ def _competition_ranks(scores):
     return {cid: first[s] for cid, s in scores.items()}
 
 
+def _notes(decision, summary):
+    notes = list(decision.reasons)
+    if summary["quarter_average"] is None:
+        notes.append("no_approved_quarter")
+    if not summary["ledger_by_category"]:
+        notes.append("no_ledger_points")
+    return notes
+
+
 def grade(year, summaries, cadres, schemes, barred):
     """Derived fields of every summary (cadre_id → values): score, ranks, percentile, grade."""
     by_category = defaultdict(list)
@@ -258,7 +267,9 @@ def grade(year, summaries, cadres, schemes, barred):
         by_unit[s["unit_id"]].append(s)
     derived = {s["cadre_id"]: {} for s in summaries}
     for members in by_category.values():
-        nets = [s["ledger_net"] for s in members]
+        # A cadre with no points counted all year has no ledger component (it is missing, not
+        # zero): the other components are re-normalised, and the bounds come from the others.
+        nets = [s["ledger_net"] for s in members if s["ledger_by_category"]] or [ZERO]
         low, high = min(nets), max(nets)
         scores = {}
         for s in members:
@@ -266,7 +277,9 @@ def grade(year, summaries, cadres, schemes, barred):
             parts = annual_rules.AnnualParts(
                 scheme.annual_review_part, scheme.annual_ledger_part, scheme.annual_mass_part
             )
-            normalised = _q(annual_rules.normalise(s["ledger_net"], low, high), CENT)
+            normalised = None
+            if s["ledger_by_category"]:
+                normalised = _q(annual_rules.normalise(s["ledger_net"], low, high), CENT)
             # Without one approved quarter there is nothing to grade yet: no score, no grade.
             score = None
             if s["quarter_average"] is not None:
@@ -304,7 +317,7 @@ def grade(year, summaries, cadres, schemes, barred):
                 unit_size=len(members),
                 excellent_share=_q(shares[unit_id], Decimal("0.001")),
                 suggested_grade=decision.grade,
-                grade_notes=list(decision.reasons) or (["no_approved_quarter"] if s["quarter_average"] is None else []),
+                grade_notes=_notes(decision, s),
             )
     return derived
 
