@@ -155,3 +155,12 @@ def percentiles(scores: dict[int, Decimal]) -> dict[int, Decimal]:
     for i, s in enumerate(ordered):
         first.setdefault(s, i)
     return {cid: Decimal(first[s]) / n for cid, s in scores.items()}
+
+
+def competition_ranks(scores: dict[int, Decimal]) -> dict[int, int]:
+    """Each cadre's rank in the group: 1 for the best, equal scores share a rank (1, 2, 2, 4)."""
+    ordered = sorted(scores.values(), reverse=True)
+    first = {}
+    for i, s in enumerate(ordered, start=1):
+        first.setdefault(s, i)
+    return {cid: first[s] for cid, s in scores.items()}

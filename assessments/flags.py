@@ -13,7 +13,7 @@ at its reduced value, and lists only the entries that count. Every number is a s
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -635,10 +635,16 @@ def red_card(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS) -> Flag | None:
     return Flag("red_card", tuple(reasons)) if reasons else None
 
 
-def adjustment(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS) -> Flag | None:
-    """调整 (不适宜担任现职 review): a red card, annual 基本称职 or worse, or two 较差 quarters."""
+_COMPUTE = object()
+
+
+def adjustment(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS, *, red=_COMPUTE) -> Flag | None:
+    """调整 (不适宜担任现职 review): a red card, annual 基本称职 or worse, or two 较差 quarters.
+
+    ``red``: the year's red card when the caller has it already (None for none)."""
     reasons = []
-    red = red_card(cy, t)
+    if red is _COMPUTE:
+        red = red_card(cy, t)
     if red is not None:
         refs = tuple(dict.fromkeys(ref for r in red.reasons for ref in r.refs))
         reasons.append(Reason("adjustment.red_card", None, "red_card", refs))
@@ -685,6 +691,14 @@ RULES = {
 }
 
 
-def evaluate(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS) -> list[Flag]:
-    """Every flag whose conditions hold, blocked or not, in the order of KINDS."""
-    return [flag for kind in KINDS if (flag := RULES[kind](cy, t)) is not None]
+def evaluate(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS, *, dismissed_cards=()) -> list[Flag]:
+    """Every flag whose conditions hold, blocked or not, in the order of KINDS.
+
+    The cards are worked out once and reused by the rules that depend on them. Unless ``cy.cards``
+    says which cards the committee holds, the year's computed cards count, less the kinds in
+    ``dismissed_cards`` (a card the committee dismissed does not block a promotion)."""
+    yellow, red = yellow_card(cy, t), red_card(cy, t)
+    if cy.cards is None:
+        cy = replace(cy, cards=tuple(f.kind for f in (yellow, red) if f is not None and f.kind not in dismissed_cards))
+    known = {"yellow_card": yellow, "red_card": red, "adjustment": adjustment(cy, t, red=red)}
+    return [flag for kind in KINDS if (flag := known[kind] if kind in known else RULES[kind](cy, t)) is not None]

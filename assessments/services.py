@@ -40,16 +40,22 @@ def scheme_default(year):
 
 def scheme_for(year, cadre, *, schemes=None):
     """The most specific current scheme of the year for the cadre's group and unit kind."""
-    group = CadreGroup.LEADERS if cadre.is_leader else CadreGroup.STAFF
     candidates = schemes if schemes is not None else list(ScoringScheme.objects.filter(year=year, is_current=True))
+    return scheme_pick(candidates, is_leader=cadre.is_leader, unit_kind=cadre.unit.kind) or scheme_default(year)
+
+
+def scheme_pick(schemes, *, is_leader, unit_kind):
+    """Of ``schemes``, the one for this group and unit kind: a unit kind beats a group, either beats
+    the catch-all; None when none applies."""
+    group = CadreGroup.LEADERS if is_leader else CadreGroup.STAFF
     best, best_rank = None, -1
-    for s in candidates:
-        if s.cadre_group not in (group, CadreGroup.ALL) or s.unit_kind not in ("", cadre.unit.kind):
+    for s in schemes:
+        if s.cadre_group not in (group, CadreGroup.ALL) or s.unit_kind not in ("", unit_kind):
             continue
         rank = (s.cadre_group != CadreGroup.ALL) + 2 * (s.unit_kind != "")
         if rank > best_rank:
             best, best_rank = s, rank
-    return best or scheme_default(year)
+    return best
 
 
 @transaction.atomic

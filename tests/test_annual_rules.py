@@ -10,6 +10,7 @@ from assessments.annual_rules import (
     GradeThresholds,
     allocate,
     annual_score,
+    competition_ranks,
     excellent_limit,
     normalise,
     percentiles,
@@ -137,3 +138,15 @@ def test_ranking_is_stable_under_ties_whatever_the_input_order(values):
     forward = allocate(unit, excellent_share=D("0.2"), thresholds=T)
     backward = allocate(list(reversed(unit)), excellent_share=D("0.2"), thresholds=T)
     assert forward == backward
+
+
+@pytest.mark.parametrize(
+    ("scores", "ranks"),
+    [
+        ({1: D("90"), 2: D("80"), 3: D("85")}, {1: 1, 2: 3, 3: 2}),
+        ({1: D("90"), 2: D("90"), 3: D("70"), 4: D("95")}, {1: 2, 2: 2, 3: 4, 4: 1}),
+        ({}, {}),
+    ],
+)
+def test_competition_ranks_share_a_rank_on_equal_scores(scores, ranks):
+    assert competition_ranks(scores) == ranks

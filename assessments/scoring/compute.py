@@ -17,7 +17,6 @@ Only rows whose values change are written, so running it twice changes nothing t
 
 import time
 from collections import defaultdict
-from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -31,7 +30,6 @@ from .. import annual_rules, flags
 from ..models import (
     COMPUTED_SUMMARY_FIELDS,
     AnnualSummary,
-    CadreGroup,
     CandidateFlag,
     FlagDecision,
     FlagState,
@@ -40,7 +38,7 @@ from ..models import (
     ScoringScheme,
     UnitExcellentQuota,
 )
-from ..services import scheme_default
+from ..services import scheme_default, scheme_pick
 from . import bulk
 from .ledger_sql import DEDUCT_CATEGORIES, ledger_totals
 
@@ -65,20 +63,14 @@ def _lock(year):
 
 
 def _scheme_picker(year):
-    schemes = list(ScoringScheme.objects.filter(year=year, is_current=True)) or [scheme_default(year)]
-    fallback = next((s for s in schemes if s.cadre_group == CadreGroup.ALL and not s.unit_kind), None)
+    """scheme_pick over the year's current schemes, remembered per (group, unit kind)."""
+    schemes = list(ScoringScheme.objects.filter(year=year, is_current=True))
     cache = {}
 
     def pick(is_leader, unit_kind):
         key = (is_leader, unit_kind)
         if key not in cache:
-            group = CadreGroup.LEADERS if is_leader else CadreGroup.STAFF
-            ranked = [
-                ((s.cadre_group != CadreGroup.ALL) + 2 * (s.unit_kind != ""), s)
-                for s in schemes
-                if s.cadre_group in (group, CadreGroup.ALL) and s.unit_kind in ("", unit_kind)
-            ]
-            cache[key] = max(ranked, key=lambda r: r[0])[1] if ranked else (fallback or scheme_default(year))
+            cache[key] = scheme_pick(schemes, is_leader=is_leader, unit_kind=unit_kind) or scheme_default(year)
         return cache[key]
 
     return pick
@@ -240,15 +232,6 @@ def _excellent_shares(year, summaries, schemes):
     return shares
 
 
-def _competition_ranks(scores):
-    """1 for the best; equal scores share a rank (1, 2, 2, 4)."""
-    ordered = sorted(scores.values(), reverse=True)
-    first = {}
-    for i, s in enumerate(ordered, start=1):
-        first.setdefault(s, i)
-    return {cid: first[s] for cid, s in scores.items()}
-
-
 def _notes(decision, summary):
     notes = list(decision.reasons)
     if summary["quarter_average"] is None:
@@ -287,7 +270,7 @@ def grade(year, summaries, cadres, schemes, barred):
             derived[s["cadre_id"]].update(ledger_normalised=normalised, score=score, category_size=len(members))
             if score is not None and not s["on_probation"]:
                 scores[s["cadre_id"]] = score
-        ranks = _competition_ranks(scores)
+        ranks = annual_rules.competition_ranks(scores)
         shares_above = annual_rules.percentiles(scores) if scores else {}
         for s in members:
             d = derived[s["cadre_id"]]
@@ -460,13 +443,6 @@ def _cadre_year(year, s, d, cadre, as_of, sanctions, grades, cards, entries):
     )
 
 
-def _evaluate(cy, t, dismissed_cards):
-    """The flags of a cadre-year; a card the committee dismissed does not block a promotion."""
-    computed = [f.kind for f in (flags.yellow_card(cy, t), flags.red_card(cy, t)) if f is not None]
-    cy = replace(cy, cards=tuple(k for k in computed if k not in dismissed_cards))
-    return flags.evaluate(cy, t)
-
-
 def _in(queryset, cadre_ids):
     return queryset if cadre_ids is None else queryset.filter(cadre_id__in=sorted(cadre_ids))
 
@@ -561,7 +537,7 @@ def grade_and_flag(year, *, components=None, flag_cadre_ids=None):
     for s in in_scope:
         cid = s["cadre_id"]
         cy = _cadre_year(year, s, derived[cid], cadres[cid], as_of, sanctions, grades, cards, entries)
-        for flag in _evaluate(cy, thresholds[s["scheme_id"]], dismissed[cid]):
+        for flag in flags.evaluate(cy, thresholds[s["scheme_id"]], dismissed_cards=dismissed[cid]):
             evaluated[(cid, flag.kind)] = flag
     counts = _write_flags(year, evaluated, {cid: stored[cid]["unit_id"] for cid in scope}, partial)
     return {"cadres": len(summaries), "graded_changed": changed, **counts}
