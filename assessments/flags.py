@@ -288,8 +288,8 @@ class Flag:
         """JSON-ready: decimals as strings, dates ISO, tuples as lists."""
         return {
             "kind": self.kind,
-            "reasons": [{f.name: _plain(getattr(r, f.name)) for f in fields(Reason)} for r in self.reasons],
-            "blockers": [{f.name: _plain(getattr(b, f.name)) for f in fields(Blocker)} for b in self.blockers],
+            "reasons": [{name: _plain(getattr(r, name)) for name in _REASON_FIELDS} for r in self.reasons],
+            "blockers": [{name: _plain(getattr(b, name)) for name in _BLOCKER_FIELDS} for b in self.blockers],
         }
 
     @classmethod
@@ -308,7 +308,14 @@ class Flag:
         return cls(data["kind"], reasons, blockers)
 
 
+_REASON_FIELDS = tuple(f.name for f in fields(Reason))
+_BLOCKER_FIELDS = tuple(f.name for f in fields(Blocker))
+_PLAIN_TYPES = (str, int, bool, type(None))
+
+
 def _plain(value):
+    if type(value) in _PLAIN_TYPES:  # most values; checked first as the recompute serialises every flag
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):

@@ -63,6 +63,12 @@ def _arguments(argv):
     parser.add_argument("--repeat", type=int, default=2, help="time ours and raw N times, keep the fastest (2)")
     parser.add_argument("--skip-scale-check", action="store_true", help="no second database with a tenth of the cadres")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of our first run")
+    parser.add_argument(
+        "--keep-as",
+        metavar="NAME",
+        help="seed the main database under this name and keep it; if it exists already, use it as it is "
+        "(for repeated runs while working on the engine; drop it by hand when done)",
+    )
     return parser.parse_args(argv)
 
 
@@ -70,9 +76,12 @@ def _run(args, scratch):
     from django.utils import timezone
 
     year = args.year or timezone.localdate().year - 1
-    database = scratch.create("main")
-    seeded = _seed_database(scratch, database, args.cadres, args.entries_per_cadre, year)
-    print(seeded)
+    if args.keep_as and scratch.exists(args.keep_as):
+        scratch.use(args.keep_as)
+        print(f"using the database {args.keep_as} as it is (seeded earlier)")
+    else:
+        database = scratch.create("main", keep_as=args.keep_as)
+        print(_seed_database(scratch, database, args.cadres, args.entries_per_cadre, year))
 
     # The first statements of a connection, module imports and a cold cache are paid here by no path.
     _raw(year)
@@ -626,11 +635,20 @@ class Scratch:
         self.current = self.base
         self.created = []
 
-    def create(self, name):
-        target = f"bench_recompute_{os.getpid()}_{name}"
+    def create(self, name, keep_as=None):
+        target = keep_as or f"bench_recompute_{os.getpid()}_{name}"
         self._admin(f'CREATE DATABASE "{target}"')
-        self.created.append(target)
+        if not keep_as:
+            self.created.append(target)
         return target
+
+    def exists(self, name):
+        from django.db import connection
+
+        self.use(self.base)
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return cursor.fetchone() is not None
 
     def use(self, name):
         from django.db import connections

@@ -1,21 +1,78 @@
-"""One-statement bulk upserts.
+"""One-statement bulk writes.
 
-On PostgreSQL the rows travel as one array per column (``INSERT … SELECT … FROM unnest(…) ON
-CONFLICT … DO UPDATE``): one statement whatever the number of rows, and no per-value preparation by
-the ORM. Elsewhere (the embedded SQLite demo) ``bulk_create`` with ``update_conflicts`` does it.
+On PostgreSQL the rows travel as one array per column, each array sent as a single text parameter
+in PostgreSQL's array syntax (``'{1.5,NULL,"办公室"}'``) and cast to the column's type:
+``INSERT … SELECT … FROM unnest(%s::numeric(8, 1)[], …) ON CONFLICT … DO UPDATE`` and
+``UPDATE … FROM unnest(…)``. One statement whatever the number of rows, no per-value preparation
+by the ORM, and the server parses one literal per column instead of an ``ARRAY[…]`` expression of
+one node per value (which, at 20,000 rows of 40 columns, took three times as long as the writing).
+Elsewhere (the embedded SQLite demo) ``bulk_create`` with ``update_conflicts`` and ``bulk_update``
+do it.
 """
 
 import json
+from datetime import date, datetime
 
 from django.db import connection
 
+_NUMBER_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "DecimalField",
+    "FloatField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+}
 
-def _prepared(field, value):
-    if value is None:
-        return None
-    if field.get_internal_type() == "JSONField":
-        return json.dumps(value, ensure_ascii=False)
-    return value
+
+def _quoted(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _element_writer(field):
+    """value → the element's text in an array literal (None → NULL) for this field's column."""
+    kind = field.get_internal_type()
+    if kind in _NUMBER_TYPES:
+        return lambda v: "NULL" if v is None else str(v)
+    if kind == "BooleanField":
+        return lambda v: "NULL" if v is None else ("t" if v else "f")
+    if kind == "JSONField":
+        return lambda v: "NULL" if v is None else _quoted(json.dumps(v, ensure_ascii=False))
+
+    written = {}  # text columns repeat their values (grades, categories, one timestamp): write each once
+
+    def text(v):
+        if v is None:
+            return "NULL"
+        element = written.get(v)
+        if element is None:
+            element = written[v] = _quoted(v.isoformat() if isinstance(v, date | datetime) else str(v))
+        return element
+
+    return text
+
+
+def array_literal(field, values):
+    """``values`` of ``field``'s column as one PostgreSQL array literal (text)."""
+    write = _element_writer(field)
+    return "{" + ",".join(map(write, values)) + "}"
+
+
+def _columns(model):
+    return {f.column: f for f in model._meta.concrete_fields}
+
+
+def _unnest(fields, columns, rows):
+    """The ``unnest(%s::type[], …)`` of the columns and its parameters (one literal each)."""
+    arrays = [array_literal(fields[c], [r[c] for r in rows]) for c in columns]
+    types = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in columns)
+    return f"unnest({types})", arrays
 
 
 def upsert(model, rows, *, unique, update):
@@ -23,7 +80,7 @@ def upsert(model, rows, *, unique, update):
     table; on a conflict of the ``unique`` columns, overwrite the ``update`` columns only."""
     if not rows:
         return 0
-    fields = {f.column: f for f in model._meta.concrete_fields if not f.primary_key}
+    fields = _columns(model)
     columns = list(rows[0])
     if connection.vendor != "postgresql":
         objs = [model(**{fields[c].attname: r[c] for c in columns}) for r in rows]
@@ -36,22 +93,39 @@ def upsert(model, rows, *, unique, update):
             batch_size=2000,
         )
         return len(rows)
-    arrays = [[_prepared(fields[c], r[c]) for r in rows] for c in columns]
-    types = [fields[c].db_type(connection) for c in columns]
-    quoted = [connection.ops.quote_name(c) for c in columns]
-    unnest = ", ".join(f"%s::{t}[]" for t in types)
-    conflict = (
-        "DO UPDATE SET "
-        + ", ".join(f"{connection.ops.quote_name(c)} = EXCLUDED.{connection.ops.quote_name(c)}" for c in update)
-        if update
-        else "DO NOTHING"
-    )
+    q = connection.ops.quote_name
+    source, params = _unnest(fields, columns, rows)
+    conflict = "DO UPDATE SET " + ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in update) if update else "DO NOTHING"
     # Only quoted names and types from the model are interpolated; every value is a parameter.
-    table = connection.ops.quote_name(model._meta.db_table)
-    keys = ", ".join(connection.ops.quote_name(c) for c in unique)
-    sql = f"INSERT INTO {table} ({', '.join(quoted)}) SELECT * FROM unnest({unnest}) ON CONFLICT ({keys}) {conflict}"  # noqa: S608, E501
+    table = q(model._meta.db_table)
+    keys = ", ".join(q(c) for c in unique)
+    sql = f"INSERT INTO {table} ({', '.join(map(q, columns))}) SELECT * FROM {source} ON CONFLICT ({keys}) {conflict}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, arrays)
+        cursor.execute(sql, params)
+    return len(rows)
+
+
+def update(model, rows, columns):
+    """Set ``columns`` of the rows named by their primary key (dicts of column → value, the key
+    included), in one statement."""
+    if not rows:
+        return 0
+    fields = _columns(model)
+    pk = model._meta.pk.column
+    if connection.vendor != "postgresql":
+        attnames = {c: fields[c].attname for c in (pk, *columns)}
+        objs = [model(**{attnames[c]: r[c] for c in (pk, *columns)}) for r in rows]
+        model.objects.bulk_update(objs, [fields[c].name for c in columns], batch_size=1000)
+        return len(rows)
+    q = connection.ops.quote_name
+    names = [pk, *columns]
+    source, params = _unnest(fields, names, rows)
+    alias = ", ".join(q(c) for c in names)
+    assignments = ", ".join(f"{q(c)} = v.{q(c)}" for c in columns)
+    table = q(model._meta.db_table)
+    sql = f"UPDATE {table} SET {assignments} FROM {source} AS v({alias}) WHERE {table}.{q(pk)} = v.{q(pk)}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
     return len(rows)
 
 

@@ -394,27 +394,38 @@ def _deduction_entries(year, summaries, t_of):
     return entries
 
 
+_DECIMALS = {}  # the month totals' texts repeat ("0.0", "-2.5", …): each is turned into a Decimal once
+
+
+def _decimal(text):
+    value = _DECIMALS.get(text)
+    if value is None:
+        value = _DECIMALS[text] = Decimal(text)
+    return value
+
+
+_QUARTER_KEYS = tuple((q, f"q{q}_grade", f"q{q}_score", range(3 * q - 2, 3 * q + 1)) for q in (1, 2, 3, 4))
+
+
 def _cadre_year(year, s, d, cadre, as_of, sanctions, grades, cards, entries):
-    months = [Decimal(v) for v in s["month_deductions"] or ["0"] * 12]
-    mine = entries.get(s["cadre_id"], ())
+    months = [_decimal(v) for v in s["month_deductions"]] if s["month_deductions"] else [ZERO] * 12
     by_month = defaultdict(list)
     by_category = defaultdict(list)
-    for entry_id, month, category in mine:
+    for entry_id, month, category in entries.get(s["cadre_id"], ()):
         by_month[month].append(entry_id)
         by_category[category].append(entry_id)
-    quarters = []
-    for q in (1, 2, 3, 4):
-        ids = tuple(i for m in range(3 * q - 2, 3 * q + 1) for i in by_month.get(m, ()))
-        quarters.append(
-            flags.QuarterFact(
-                quarter=q,
-                grade=s[f"q{q}_grade"],
-                score=s[f"q{q}_score"],
-                deductions=sum(months[3 * q - 3 : 3 * q], ZERO),
-                review_id=(s["review_ids"] or [None] * 4)[q - 1],
-                deduction_entry_ids=ids,
-            )
+    review_ids = s["review_ids"] or [None] * 4
+    quarters = [
+        flags.QuarterFact(
+            quarter=q,
+            grade=s[grade],
+            score=s[score],
+            deductions=months[3 * q - 3] + months[3 * q - 2] + months[3 * q - 1],
+            review_id=review_ids[q - 1],
+            deduction_entry_ids=tuple(i for m in in_quarter for i in by_month.get(m, ())) if by_month else (),
         )
+        for q, grade, score, in_quarter in _QUARTER_KEYS
+    ]
     return flags.CadreYear(
         cadre_id=s["cadre_id"],
         year=year,
@@ -435,7 +446,7 @@ def _cadre_year(year, s, d, cadre, as_of, sanctions, grades, cards, entries):
         ),
         sanctions=tuple(sanctions.get(s["cadre_id"], ())),
         category_deductions=tuple(
-            flags.CategoryDeduction(c, Decimal(v), tuple(by_category.get(c, ())))
+            flags.CategoryDeduction(c, _decimal(v), tuple(by_category.get(c, ())))
             for c, v in s["ledger_by_category"].items()
             if c in DEDUCT_CATEGORIES
         ),
@@ -490,7 +501,8 @@ def _write_flags(year, evaluated, cadre_units, scope):
             update.append(old)
             withdrawn += 1
     bulk.upsert(CandidateFlag, create, unique=["cadre_id", "year", "kind"], update=[])
-    CandidateFlag.objects.bulk_update(update, ["state", "data", "unit_id", "changed_at"], batch_size=1000)
+    columns = ["state", "data", "unit_id", "changed_at"]
+    bulk.update(CandidateFlag, [{"id": f.id, **{c: getattr(f, c) for c in columns}} for f in update], columns)
     return {"flags_raised": raised, "flags_withdrawn": withdrawn, "flags_changed": len(create) + len(update)}
 
 

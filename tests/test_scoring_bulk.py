@@ -1,0 +1,92 @@
+"""The one-statement bulk writes store every value as given, whatever characters it holds.
+
+On PostgreSQL the values travel inside array literals, where quotes, backslashes, braces, commas
+and the word NULL mean something; these tests write such values and read them back (run on both
+databases in CI).
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from assessments.models import AnnualSummary
+from assessments.scoring import bulk
+from tests.factories import make_cadre
+
+AWKWARD = ['他说"好"', "a\\b", "{1,2}", "NULL", "", "逗号,和空格 ", "新\n行"]
+
+
+def _row(cadre, **values):
+    return {
+        **bulk.defaults(AnnualSummary),
+        "cadre_id": cadre.pk,
+        "year": 2025,
+        "unit_id": cadre.unit_id,
+        "category": cadre.category,
+        "computed_at": datetime(2025, 12, 31, 8, 30, tzinfo=UTC),
+        **values,
+    }
+
+
+def test_upsert_stores_awkward_text_json_numbers_and_nulls_as_given(world):
+    cadres = [make_cadre(world.town_a, name=f"干部{i}") for i in range(len(AWKWARD))]
+    rows = [
+        _row(
+            cadre,
+            final_note=text,
+            grade_notes=[text, {"引号": text}],
+            ledger_net=Decimal("-2.5") * i,
+            score=None if i % 2 else Decimal("88.25"),
+            on_probation=bool(i % 2),
+        )
+        for i, (cadre, text) in enumerate(zip(cadres, AWKWARD, strict=True))
+    ]
+    bulk.upsert(AnnualSummary, rows, unique=["cadre_id", "year"], update=["final_note"])
+
+    stored = {s.cadre_id: s for s in AnnualSummary.objects.filter(year=2025)}
+    for i, (cadre, text) in enumerate(zip(cadres, AWKWARD, strict=True)):
+        summary = stored[cadre.pk]
+        assert summary.final_note == text
+        assert summary.grade_notes == [text, {"引号": text}]
+        assert summary.ledger_net == Decimal("-2.5") * i
+        assert summary.score == (None if i % 2 else Decimal("88.25"))
+        assert summary.on_probation is bool(i % 2)
+        assert summary.computed_at == datetime(2025, 12, 31, 8, 30, tzinfo=UTC)
+
+
+def test_upsert_overwrites_only_the_named_columns_on_a_conflict(world):
+    cadre = make_cadre(world.town_a)
+    bulk.upsert(
+        AnnualSummary,
+        [_row(cadre, final_note="委员会意见", ledger_net=Decimal("3.0"))],
+        unique=["cadre_id", "year"],
+        update=[],
+    )
+    bulk.upsert(
+        AnnualSummary,
+        [_row(cadre, final_note="", ledger_net=Decimal("-1.5"))],
+        unique=["cadre_id", "year"],
+        update=["ledger_net"],
+    )
+
+    summary = AnnualSummary.objects.get(cadre=cadre, year=2025)
+    assert summary.ledger_net == Decimal("-1.5")
+    assert summary.final_note == "委员会意见"
+
+
+def test_update_sets_the_columns_of_the_rows_named_by_key(world):
+    cadres = [make_cadre(world.town_a, name=f"干部{i}") for i in range(3)]
+    bulk.upsert(AnnualSummary, [_row(c) for c in cadres], unique=["cadre_id", "year"], update=[])
+    ids = dict(AnnualSummary.objects.values_list("cadre_id", "id"))
+
+    bulk.update(
+        AnnualSummary,
+        [
+            {"id": ids[cadres[0].pk], "final_note": AWKWARD[0], "grade_notes": ["x"]},
+            {"id": ids[cadres[2].pk], "final_note": AWKWARD[1], "grade_notes": []},
+        ],
+        ["final_note", "grade_notes"],
+    )
+
+    notes = dict(AnnualSummary.objects.values_list("cadre_id", "final_note"))
+    assert notes == {cadres[0].pk: AWKWARD[0], cadres[1].pk: "", cadres[2].pk: AWKWARD[1]}
+    assert AnnualSummary.objects.get(cadre=cadres[0]).grade_notes == ["x"]
