@@ -3,8 +3,10 @@
 import random
 from decimal import Decimal
 
+import pytest
+
 from assessments.scoring.ledger_sql import ledger_totals
-from records.models import ADD_CATEGORIES, EntryStatus, LedgerEntry, PointRule
+from records.models import ADD_CATEGORIES, CategoryCap, EntryStatus, LedgerEntry, PointRule
 from records.points import Item, capped_totals
 from records.selectors.ledger import cap_tables
 from tests.factories import make_cadre
@@ -30,27 +32,96 @@ def _python_totals(cadre, year=2025):
     return added, deducted, {c: v for c, v in by_category.items() if v}, months
 
 
-def test_it_caps_like_the_pure_rules_for_random_ledgers(world):
-    rng = random.Random(20251231)
+# The statement is written for the caps configured, so the random ledgers run under cap books with
+# each kind of cap present and absent: ({rule code: (monthly, annual)}, {category: (monthly, annual)}).
+# None keeps the default rule book.
+CAP_BOOKS = {
+    "the default rule book": None,
+    "no caps": ({}, {}),
+    "rule caps only": ({"BZ04": (None, "6"), "BZ05": ("2", None), "JN01": ("5", None), "ZD01": ("4", None)}, {}),
+    "category caps only": ({}, {"创先争优": (None, "20"), "急难险重": ("6", "20"), "重点工作": ("4", None)}),
+    "annual caps only": (
+        {"BZ04": (None, "6"), "SW01": (None, "4")},
+        {"表彰奖励": (None, "8"), "通报批评": (None, "6")},
+    ),
+    "monthly caps only": (
+        {"JN01": ("5", None), "TB02": ("4", None)},
+        {"急难险重": ("6", None), "群众投诉": ("2", None)},
+    ),
+    "both caps on rules and categories, deductions too": (
+        {
+            "JN01": ("5", "8"),
+            "BZ04": (None, "6"),
+            "BZ05": ("2", None),
+            "CX01": (None, "5"),
+            "ZD01": ("4", None),
+            "SW01": ("2", "4"),
+            "TB02": (None, "6"),
+        },
+        {
+            "创先争优": ("4", None),
+            "表彰奖励": (None, "12"),
+            "急难险重": ("6", "15"),
+            "工作失误失责": ("3", "5"),
+            "约谈函询": ("2", "3"),
+        },
+    ),
+}
+
+
+def _use_caps(book):
+    if book is None:
+        return
+    rule_caps, category_caps = book
+    PointRule.objects.update(monthly_cap=None, annual_cap=None)
+    for code, (monthly, annual) in rule_caps.items():
+        PointRule.objects.filter(code=code).update(monthly_cap=_points(monthly), annual_cap=_points(annual))
+    CategoryCap.objects.all().delete()
+    CategoryCap.objects.bulk_create(
+        CategoryCap(category=c, monthly_cap=_points(monthly), annual_cap=_points(annual))
+        for c, (monthly, annual) in category_caps.items()
+    )
+
+
+def _points(value):
+    return None if value is None else Decimal(value)
+
+
+def _random_ledger(rng, rules):
+    """Busy early months, so that monthly and annual caps bite; waived and reduced deductions, and
+    reversals that net out within a month or land in a later one."""
+    rows = []
+    for _ in range(rng.randint(0, 90)):
+        rule = rng.choice(rules)
+        points = Decimal(rng.randint(int(rule.min_points * 2), int(rule.max_points * 2))) / 2
+        effective = points
+        if points < 0 and rng.random() < 0.2:
+            effective = rng.choice([ZERO, (points / 2).quantize(Decimal("0.1"))])  # waived or reduced
+        rows.append((rng.choice([1, 1, 2, 2, 3, rng.randint(1, 12)]), rule.code, points, effective))
+        if rng.random() < 0.1:  # a reversal, in the same month or a later one
+            rows.append((rng.choice([rows[-1][0], rng.randint(rows[-1][0], 12)]), rule.code, -points, -effective))
+    return rows
+
+
+@pytest.mark.parametrize("book", list(CAP_BOOKS))
+def test_it_caps_like_the_pure_rules_for_random_ledgers(world, book):
+    _use_caps(CAP_BOOKS[book])
+    rng = random.Random(f"20251231 {book}")
     rules = list(PointRule.objects.filter(valid_to__isnull=True))
-    cadres = [make_cadre(world.town_a, name=f"干部{i}") for i in range(8)]
-    for cadre in cadres:
-        rows = []
-        for _ in range(rng.randint(0, 70)):
-            rule = rng.choice(rules)
-            points = Decimal(rng.randint(int(rule.min_points * 2), int(rule.max_points * 2))) / 2
-            effective = points
-            if points < 0 and rng.random() < 0.2:
-                effective = rng.choice([ZERO, (points / 2).quantize(Decimal("0.1"))])  # waived or reduced
-            rows.append((rng.randint(1, 12), rule.code, points, effective))
-            if rng.random() < 0.1:  # a reversal, sometimes in a later month
-                rows.append((rng.randint(rows[-1][0], 12), rule.code, -points, -effective))
-        entries(cadre, rows, by=world.clerk)
-    # Pending entries and other years never count.
-    entries(cadres[0], [(3, "JN04", 3)], by=world.clerk, status=EntryStatus.PENDING)
+    capped = [r for r in rules if r.monthly_cap or r.annual_cap]
+    cadres = [make_cadre(world.town_a, name=f"干部{i}") for i in range(10)]
+    for i, cadre in enumerate(cadres):
+        # Half the cadres draw mostly from the capped rules, so that their caps bite often.
+        entries(cadre, _random_ledger(rng, rules + capped * 3 if i % 2 else rules), by=world.clerk)
+    # Pending entries and other years never count, nor does a cadre with nothing else.
+    some = list(LedgerEntry.objects.filter(cadre__in=cadres).order_by("pk").values_list("pk", flat=True)[::7])
+    LedgerEntry.objects.filter(pk__in=some).update(status=EntryStatus.PENDING)
     entries(cadres[0], [(3, "JN04", 3)], by=world.clerk, year=2024)
+    idle = make_cadre(world.town_a, name="干部闲")
+    entries(idle, [(3, "JN04", 3)], by=world.clerk, status=EntryStatus.PENDING)
 
     sql = ledger_totals(2025)
+    assert idle.pk not in sql
     for cadre in cadres:
         added, deducted, by_category, months = _python_totals(cadre)
         got = sql.get(cadre.pk)
