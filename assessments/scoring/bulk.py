@@ -1,7 +1,8 @@
 """One-statement bulk writes.
 
 On PostgreSQL the rows travel as one array per column, each array sent as a single text parameter
-in PostgreSQL's array syntax (``'{1.5,NULL,"办公室"}'``) and cast to the column's type:
+in PostgreSQL's array syntax (``'{1.5,NULL,"办公室"}'``) and cast to the column's type (a value
+every row shares is sent once instead):
 ``INSERT … SELECT … FROM unnest(%s::numeric(8, 1)[], …) ON CONFLICT … DO UPDATE`` and
 ``UPDATE … FROM unnest(…)``. One statement whatever the number of rows, no per-value preparation
 by the ORM, and the server parses one literal per column instead of an ``ARRAY[…]`` expression of
@@ -68,11 +69,39 @@ def _columns(model):
     return {f.column: f for f in model._meta.concrete_fields}
 
 
+def _same(values):
+    """(value,) when every one of ``values`` is that value, else None."""
+    first = values[0]
+    if isinstance(first, dict | list) or any(v != first for v in values):
+        return None
+    return (first,)
+
+
 def _unnest(fields, columns, rows):
-    """The ``unnest(%s::type[], …)`` of the columns and its parameters (one literal each)."""
-    arrays = [array_literal(fields[c], [r[c] for r in rows]) for c in columns]
-    types = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in columns)
-    return f"unnest({types})", arrays
+    """A source of ``rows`` with the columns in order, and its parameters: ``(SELECT …, u.c, … FROM
+    unnest(%s::type[], …) AS u(c, …))`` with one array literal per column, except that a column
+    holding the same value in every row (a new summary's empty note, the run's timestamp) is one
+    parameter in the SELECT. The first column always travels as an array (it gives the row count)."""
+    q = connection.ops.quote_name
+    selected, scalars, arrays, names = [], [], [], []
+    for i, c in enumerate(columns):
+        values = [r[c] for r in rows]
+        shared = _same(values) if i else None
+        kind = fields[c].db_type(connection)
+        if shared is None:
+            selected.append(f"u.{q(c)}")
+            arrays.append(array_literal(fields[c], values))
+            names.append((q(c), kind))
+        else:
+            (value,) = shared
+            if value is not None and fields[c].get_internal_type() == "JSONField":
+                value = json.dumps(value, ensure_ascii=False)
+            selected.append(f"%s::{kind} AS {q(c)}")
+            scalars.append(value)
+    types = ", ".join(f"%s::{kind}[]" for _name, kind in names)
+    alias = ", ".join(name for name, _kind in names)
+    # Only quoted names and types from the model are interpolated; every value is a parameter.
+    return f"(SELECT {', '.join(selected)} FROM unnest({types}) AS u({alias}))", [*scalars, *arrays]  # noqa: S608
 
 
 def upsert(model, rows, *, unique, update):
@@ -99,7 +128,8 @@ def upsert(model, rows, *, unique, update):
     # Only quoted names and types from the model are interpolated; every value is a parameter.
     table = q(model._meta.db_table)
     keys = ", ".join(q(c) for c in unique)
-    sql = f"INSERT INTO {table} ({', '.join(map(q, columns))}) SELECT * FROM {source} ON CONFLICT ({keys}) {conflict}"  # noqa: S608
+    names = ", ".join(map(q, columns))
+    sql = f"INSERT INTO {table} ({names}) SELECT * FROM {source} AS s ON CONFLICT ({keys}) {conflict}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     return len(rows)
@@ -120,10 +150,9 @@ def update(model, rows, columns):
     q = connection.ops.quote_name
     names = [pk, *columns]
     source, params = _unnest(fields, names, rows)
-    alias = ", ".join(q(c) for c in names)
     assignments = ", ".join(f"{q(c)} = v.{q(c)}" for c in columns)
     table = q(model._meta.db_table)
-    sql = f"UPDATE {table} SET {assignments} FROM {source} AS v({alias}) WHERE {table}.{q(pk)} = v.{q(pk)}"  # noqa: S608
+    sql = f"UPDATE {table} SET {assignments} FROM {source} AS v WHERE {table}.{q(pk)} = v.{q(pk)}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     return len(rows)

@@ -76,12 +76,26 @@ def _scheme_picker(year):
     return pick
 
 
+def _tuples(queryset):
+    """The rows of a ``values_list`` queryset of plain columns (numbers, text, dates; no JSON), as
+    the database driver returns them: for the large reads of a recompute, where the ORM's per-row
+    conversion costs more than the query (80,000 reviews: 0.35 s against 0.1 s). PostgreSQL's
+    driver gives the same Python types as the ORM; SQLite's does not (decimals come back as floats),
+    so there the ORM reads them."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _quarter_components(year, cadre_filter):
     reviews = QuarterlyReview.objects.filter(year=year, status=ReviewStatus.APPROVED, **cadre_filter).values_list(
         "cadre_id", "quarter", "grade", "score", "mass_score", "id"
     )
     by_cadre = defaultdict(dict)
-    for cadre_id, quarter, grade, score, mass, review_id in reviews.iterator(chunk_size=10000):
+    for cadre_id, quarter, grade, score, mass, review_id in _tuples(reviews):
         by_cadre[cadre_id][quarter] = (grade, score, mass, review_id)
     return by_cadre
 
@@ -115,23 +129,25 @@ def _components(year, cadre, ledger, quarters, scheme):
     return row
 
 
+_CADRE_FIELDS = (
+    "id",
+    "unit_id",
+    "unit__kind",
+    "unit__depth",
+    "category",
+    "on_probation",
+    "is_leader",
+    "staff_no",
+    "rank",
+    "rank_since",
+    "post_since",
+    "leadership_level",
+)
+
+
 def _cadres(cadre_filter):
-    return list(
-        Cadre.objects.filter(status__in=ACTIVE, **cadre_filter).values(
-            "id",
-            "unit_id",
-            "unit__kind",
-            "unit__depth",
-            "category",
-            "on_probation",
-            "is_leader",
-            "staff_no",
-            "rank",
-            "rank_since",
-            "post_since",
-            "leadership_level",
-        )
-    )
+    rows = _tuples(Cadre.objects.filter(status__in=ACTIVE, **cadre_filter).values_list(*_CADRE_FIELDS))
+    return [dict(zip(_CADRE_FIELDS, row, strict=True)) for row in rows]
 
 
 def _target_filter(unit, cadre_ids, cadre_id_range):
@@ -389,7 +405,7 @@ def _deduction_entries(year, summaries, t_of):
             .order_by("month", "id")
             .values_list("cadre_id", "id", "month", "category")
         )
-        for cadre_id, entry_id, month, category in rows.iterator(chunk_size=10000):
+        for cadre_id, entry_id, month, category in _tuples(rows):
             entries[cadre_id].append((entry_id, month.month, category))
     return entries
 
