@@ -15,6 +15,7 @@ Three steps, each a handful of queries whatever the number of cadres:
 Only rows whose values change are written, so running it twice changes nothing the second time.
 """
 
+import json
 import time
 from collections import defaultdict
 from datetime import date
@@ -77,17 +78,33 @@ def _scheme_picker(year):
 
 
 def _tuples(queryset):
-    """The rows of a ``values_list`` queryset of plain columns (numbers, text, dates; no JSON), as
-    the database driver returns them: for the large reads of a recompute, where the ORM's per-row
-    conversion costs more than the query (80,000 reviews: 0.35 s against 0.1 s). PostgreSQL's
-    driver gives the same Python types as the ORM; SQLite's does not (decimals come back as floats),
-    so there the ORM reads them."""
+    """The rows of a ``values_list`` queryset as tuples, read through the database driver on
+    PostgreSQL: for the large reads of a recompute, where the ORM's per-row conversion costs more
+    than the query (80,000 reviews: 0.35 s against 0.1 s). The driver gives the ORM's Python types
+    there, but JSON as text, which is decoded here. SQLite's driver does not (decimals come back as
+    floats), so there the ORM reads them."""
     if connection.vendor != "postgresql":
         return list(queryset)
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    model = queryset.model
+    json_at = [
+        i
+        for i, name in enumerate(queryset.query.values_select)
+        if "__" not in name and model._meta.get_field(name).get_internal_type() == "JSONField"
+    ]
+    if json_at:
+        decoded = []
+        for row in rows:
+            row = list(row)
+            for i in json_at:
+                if row[i] is not None:
+                    row[i] = json.loads(row[i])
+            decoded.append(tuple(row))
+        rows = decoded
+    return rows
 
 
 def _quarter_components(year, cadre_filter):
@@ -478,10 +495,12 @@ def _write_flags(year, evaluated, cadre_units, scope):
     """Create, update and withdraw stored flags of the cadres in ``scope`` (None: all of the year);
     the committee's decisions are left as they are."""
     now = timezone.now()
+    # Plain rows, not model instances: building 24,000 instances (with their signals) took longer
+    # than everything else the rerun of a county does with its flags.
     stored = {
-        (f.cadre_id, f.kind): f
-        for f in _in(CandidateFlag.objects.filter(year=year), scope).only(
-            "id", "cadre_id", "kind", "state", "data", "unit_id", "decision"
+        (cadre_id, kind): {"id": pk, "state": state, "data": data, "unit_id": unit_id}
+        for pk, cadre_id, kind, state, data, unit_id in _in(CandidateFlag.objects.filter(year=year), scope).values_list(
+            "id", "cadre_id", "kind", "state", "data", "unit_id"
         )
     }
     create, update = [], []
@@ -507,18 +526,15 @@ def _write_flags(year, evaluated, cadre_units, scope):
                 }
             )
             raised += state == FlagState.RAISED
-        elif old.state != state or old.data != data or old.unit_id != unit_id:
-            raised += state == FlagState.RAISED and old.state != FlagState.RAISED
-            old.state, old.data, old.unit_id, old.changed_at = state, data, unit_id, now
-            update.append(old)
+        elif old["state"] != state or old["data"] != data or old["unit_id"] != unit_id:
+            raised += state == FlagState.RAISED and old["state"] != FlagState.RAISED
+            update.append({"id": old["id"], "state": state, "data": data, "unit_id": unit_id, "changed_at": now})
     for key, old in stored.items():
-        if key not in evaluated and old.state != FlagState.WITHDRAWN:
-            old.state, old.changed_at = FlagState.WITHDRAWN, now
-            update.append(old)
+        if key not in evaluated and old["state"] != FlagState.WITHDRAWN:
+            update.append({**old, "state": FlagState.WITHDRAWN, "changed_at": now})
             withdrawn += 1
     bulk.upsert(CandidateFlag, create, unique=["cadre_id", "year", "kind"], update=[])
-    columns = ["state", "data", "unit_id", "changed_at"]
-    bulk.update(CandidateFlag, [{"id": f.id, **{c: getattr(f, c) for c in columns}} for f in update], columns)
+    bulk.update(CandidateFlag, update, ["state", "data", "unit_id", "changed_at"])
     return {"flags_raised": raised, "flags_withdrawn": withdrawn, "flags_changed": len(create) + len(update)}
 
 
@@ -532,7 +548,10 @@ def grade_and_flag(year, *, components=None, flag_cadre_ids=None):
     cadres = {c["id"]: c for c in _cadres({})}
     stored = {
         s["cadre_id"]: s
-        for s in AnnualSummary.objects.filter(year=year).values(*_SUMMARY_COLUMNS).iterator(chunk_size=5000)
+        for s in (
+            dict(zip(_SUMMARY_COLUMNS, row, strict=True))
+            for row in _tuples(AnnualSummary.objects.filter(year=year).values_list(*_SUMMARY_COLUMNS))
+        )
         if s["cadre_id"] in cadres
     }
     blank = {c: v for c, v in bulk.defaults(AnnualSummary).items() if c in _SUMMARY_COLUMNS}
