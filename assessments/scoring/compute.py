@@ -20,6 +20,7 @@ import time
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -427,14 +428,10 @@ def _deduction_entries(year, summaries, t_of):
     return entries
 
 
-_DECIMALS = {}  # the month totals' texts repeat ("0.0", "-2.5", …): each is turned into a Decimal once
-
-
+# The month totals' texts repeat ("0.0", "-2.5", …) across thousands of cadres: each Decimal is built once.
+@lru_cache(maxsize=4096)
 def _decimal(text):
-    value = _DECIMALS.get(text)
-    if value is None:
-        value = _DECIMALS[text] = Decimal(text)
-    return value
+    return Decimal(text)
 
 
 _QUARTER_KEYS = tuple((q, f"q{q}_grade", f"q{q}_score", range(3 * q - 2, 3 * q + 1)) for q in (1, 2, 3, 4))
