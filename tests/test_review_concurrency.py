@@ -11,7 +11,9 @@ from assessments.services import review_approve, review_cycle_open, review_score
 from audit.models import AuditEvent
 from tests.factories import UserFactory, grant, make_cadre
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# eager_celery: an approval queues a score refresh when it commits, which these tests really do; sent
+# to CI's real worker, that refresh would run against the test database while it is being flushed.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager_celery")]
 GOOD = dict(
     political=Decimal(95),
     responsibility=Decimal(95),
