@@ -16,9 +16,9 @@ through unclipped, so the result is the same); points are summed as integer tent
 into one-place decimals in Python. (A rule whose entries of one cadre carry two categories, which
 entering never produces, has its annual cap applied per category.)
 
-The statement is written for the caps configured, so that only capped rows pay for them: a first,
-small query reads the capped rules and categories (so ``ledger_totals`` makes two queries, whatever
-the number of cadres). A row without caps passes through, a monthly cap is a clip, and only rows
+The statement is written for the caps configured, so that only capped rows pay for them: they are
+read first with ``records.selectors.ledger.cap_tables`` (two small queries, whatever the number of
+cadres). A row without caps passes through, a monthly cap is a clip, and only rows
 under an annual cap go through the running sums; the categories without caps skip the category
 step. Caps are joined from a VALUES list, and categories travel as small integer codes.
 """
@@ -34,7 +34,8 @@ from functools import lru_cache
 from django.db import connection
 
 from records.models import ADD_CATEGORIES, EntryStatus, LedgerEntry, RuleCategory
-from records.models.ledger import CategoryCap, PointRule
+from records.points import Caps
+from records.selectors.ledger import cap_tables
 
 CATEGORIES = tuple(RuleCategory.values)
 ADD = tuple(c for c in CATEGORIES if c in ADD_CATEGORIES)
@@ -74,20 +75,18 @@ def _union(*selects):
     return "\n  UNION ALL\n  ".join(selects)
 
 
-def _caps(d):
+def _caps():
     """({rule id: (monthly, annual)}, {category code: (monthly, annual)}) in integer tenths, for the
-    rules and categories with a cap; one query."""
-    rule, cap = PointRule._meta.db_table, CategoryCap._meta.db_table
-    tenths = f"{d.tenths('monthly_cap')}, {d.tenths('annual_cap')}"
-    capped = "monthly_cap IS NOT NULL OR annual_cap IS NOT NULL"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, NULL, {tenths} FROM {rule} WHERE {capped} "
-            f"UNION ALL SELECT NULL, category, {tenths} FROM {cap} WHERE {capped}"
+    rules and categories with a cap, from the caps the pages use (``cap_tables``)."""
+    rule_caps, category_caps = cap_tables()
+
+    def tenths(caps):
+        return tuple(
+            None if cap is None else int((cap * 10).to_integral_value()) for cap in (caps.monthly, caps.annual)
         )
-        rows = cursor.fetchall()
-    rules = {rule_id: (monthly, annual) for rule_id, _c, monthly, annual in rows if rule_id is not None}
-    categories = {CODE[c]: (monthly, annual) for _id, c, monthly, annual in rows if c in CODE}
+
+    rules = {rule_id: tenths(caps) for rule_id, caps in rule_caps.items()}
+    categories = {CODE[c]: tenths(caps) for c, caps in category_caps.items() if c in CODE and caps != Caps()}
     return rules, categories
 
 
@@ -199,7 +198,7 @@ def ledger_totals(year, *, cadre_ids=None, cadre_id_range=None):
 
     Only cadres with confirmed entries in the year appear. ``months`` are the net points of the
     deduction categories (≤ 0 unless reversals outweigh them). Filter by ids, or an id range for a
-    worker's slice of a large county. Two queries: the configured caps, then the totals.
+    worker's slice of a large county. Three queries: the configured caps (two), then the totals.
     """
     where, extra = "", []
     if cadre_ids is not None:
@@ -211,7 +210,7 @@ def ledger_totals(year, *, cadre_ids=None, cadre_id_range=None):
     elif cadre_id_range is not None:
         where, extra = "AND le.cadre_id >= %s AND le.cadre_id <= %s", list(cadre_id_range)
     d = POSTGRES if connection.vendor == "postgresql" else SQLITE
-    sql = _sql(d, where, *_caps(d))
+    sql = _sql(d, where, *_caps())
     params = [*CODE, *(date(year, m, 1) for m in MONTHS), *_head(year), *extra]
     result = {}
     with connection.cursor() as cursor:
