@@ -13,7 +13,7 @@ at its reduced value, and lists only the entries that count. Every number is a s
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -286,10 +286,31 @@ class Flag:
 
     def as_data(self):
         """JSON-ready: decimals as strings, dates ISO, tuples as lists."""
+        # Written out field by field (the recompute serialises every flag of a county): ``rule``,
+        # ``period`` and ``detail`` are always text, refs always (kind, id) pairs.
         return {
             "kind": self.kind,
-            "reasons": [{name: _plain(getattr(r, name)) for name in _REASON_FIELDS} for r in self.reasons],
-            "blockers": [{name: _plain(getattr(b, name)) for name in _BLOCKER_FIELDS} for b in self.blockers],
+            "reasons": [
+                {
+                    "rule": r.rule,
+                    "threshold": _plain(r.threshold),
+                    "actual": _plain(r.actual),
+                    "refs": [[kind, ident] for kind, ident in r.refs],
+                    "period": r.period,
+                    "detail": r.detail,
+                }
+                for r in self.reasons
+            ],
+            "blockers": [
+                {
+                    "rule": b.rule,
+                    "detail": b.detail,
+                    "until": b.until and b.until.isoformat(),
+                    "refs": [[kind, ident] for kind, ident in b.refs],
+                    "period": b.period,
+                }
+                for b in self.blockers
+            ],
         }
 
     @classmethod
@@ -308,8 +329,6 @@ class Flag:
         return cls(data["kind"], reasons, blockers)
 
 
-_REASON_FIELDS = tuple(f.name for f in fields(Reason))
-_BLOCKER_FIELDS = tuple(f.name for f in fields(Blocker))
 _PLAIN_TYPES = (str, int, bool, type(None))
 
 
@@ -590,11 +609,15 @@ def _yellow_quarters(cy, t):
 
 def yellow_card(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS) -> Flag | None:
     """黄牌: a quarter graded 较差, or a quarter's net deductions at the line."""
-    reasons = tuple(r for _q, rs in _yellow_quarters(cy, t) for r in rs)
+    return _yellow_flag(_yellow_quarters(cy, t))
+
+
+def _yellow_flag(yellow_quarters):
+    reasons = tuple(r for _q, rs in yellow_quarters for r in rs)
     return Flag("yellow_card", reasons) if reasons else None
 
 
-def _yellow_window(cy, t):
+def _yellow_window(cy, t, yellow_quarters):
     """The most cards within the window ending at one of this year's cards, as (date, refs) pairs.
 
     A card of this year is dated at its quarter's end; "within 12 months" means the earlier card is
@@ -603,7 +626,7 @@ def _yellow_window(cy, t):
     start = date(cy.year, 1, 1)
     cards = sorted(
         [(d, ()) for d in set(cy.earlier_yellow_cards) if d < start]
-        + [(quarter_end(cy.year, q.quarter), _review_refs([q])) for q, _rs in _yellow_quarters(cy, t)]
+        + [(quarter_end(cy.year, q.quarter), _review_refs([q])) for q, _rs in yellow_quarters]
     )
     best = []
     for end, _refs in cards:
@@ -617,8 +640,12 @@ def _yellow_window(cy, t):
 
 def red_card(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS) -> Flag | None:
     """红牌: two yellow cards within 12 months, annual 不称职, or 问责/纪律处分 deductions at the line."""
+    return _red_card(cy, t, _yellow_quarters(cy, t))
+
+
+def _red_card(cy, t, yellow_quarters):
     reasons = []
-    window = _yellow_window(cy, t)
+    window = _yellow_window(cy, t, yellow_quarters)
     if window and len(window) >= t.red_yellow_cards:
         reasons.append(
             Reason(
@@ -704,8 +731,14 @@ def evaluate(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS, *, dismissed_car
     The cards are worked out once and reused by the rules that depend on them. Unless ``cy.cards``
     says which cards the committee holds, the year's computed cards count, less the kinds in
     ``dismissed_cards`` (a card the committee dismissed does not block a promotion)."""
-    yellow, red = yellow_card(cy, t), red_card(cy, t)
+    yellow_quarters = _yellow_quarters(cy, t)
+    yellow, red = _yellow_flag(yellow_quarters), _red_card(cy, t, yellow_quarters)
     if cy.cards is None:
-        cy = replace(cy, cards=tuple(f.kind for f in (yellow, red) if f is not None and f.kind not in dismissed_cards))
+        cards = tuple(f.kind for f in (yellow, red) if f is not None and f.kind not in dismissed_cards)
+        # ``replace(cy, cards=cards)`` without running __init__ and its checks again on every field
+        # (a recompute evaluates every cadre of a county): only ``cards`` differs.
+        copy = object.__new__(CadreYear)
+        copy.__dict__.update(cy.__dict__, cards=cards)
+        cy = copy
     known = {"yellow_card": yellow, "red_card": red, "adjustment": adjustment(cy, t, red=red)}
     return [flag for kind in KINDS if (flag := known[kind] if kind in known else RULES[kind](cy, t)) is not None]

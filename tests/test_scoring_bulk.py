@@ -2,11 +2,14 @@
 
 On PostgreSQL the values travel inside array literals, where quotes, backslashes, braces, commas
 and the word NULL mean something; these tests write such values and read them back (run on both
-databases in CI).
+databases in CI). The pipeline's writes run in a second thread there, on the same transaction.
 """
 
 from datetime import UTC, datetime
 from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
 
 from assessments.models import AnnualSummary
 from assessments.scoring import bulk
@@ -90,3 +93,42 @@ def test_update_sets_the_columns_of_the_rows_named_by_key(world):
     notes = dict(AnnualSummary.objects.values_list("cadre_id", "final_note"))
     assert notes == {cadres[0].pk: AWKWARD[0], cadres[1].pk: "", cadres[2].pk: AWKWARD[1]}
     assert AnnualSummary.objects.get(cadre=cadres[0]).grade_notes == ["x"]
+
+
+def test_pipeline_writes_are_all_stored_when_its_block_ends(world):
+    cadres = [make_cadre(world.town_a, name=f"干部{i}") for i in range(3)]
+    with bulk.Pipeline() as pipeline:
+        pipeline.upsert(
+            AnnualSummary, [_row(c, final_note=AWKWARD[0]) for c in cadres], unique=["cadre_id", "year"], update=[]
+        )
+        # The caller goes on without the database; the next write queues behind the first.
+        pipeline.upsert(
+            AnnualSummary,
+            [_row(cadres[1], grade_notes=[AWKWARD[1]], category_rank=3)],
+            unique=["cadre_id", "year"],
+            update=["grade_notes", "category_rank"],
+        )
+
+    stored = {s.cadre_id: s for s in AnnualSummary.objects.filter(year=2025)}
+    assert {c.pk for c in cadres} == set(stored)
+    assert stored[cadres[1].pk].grade_notes == [AWKWARD[1]]
+    assert stored[cadres[1].pk].category_rank == 3
+    assert stored[cadres[0].pk].final_note == AWKWARD[0]
+
+
+def test_a_failed_pipeline_write_raises_at_the_end_of_the_block_and_keeps_nothing(world):
+    cadres = [make_cadre(world.town_a, name=f"干部{i}") for i in range(2)]
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.Pipeline() as pipeline:
+        pipeline.upsert(AnnualSummary, [_row(cadres[0])], unique=["cadre_id", "year"], update=[])
+        pipeline.upsert(AnnualSummary, [_row(cadres[1], category_rank=-1)], unique=["cadre_id", "year"], update=[])
+
+    assert not AnnualSummary.objects.exists()
+
+
+def test_an_error_of_the_caller_inside_the_pipeline_block_is_the_one_raised(world):
+    cadre = make_cadre(world.town_a)
+    with pytest.raises(KeyError), transaction.atomic(), bulk.Pipeline() as pipeline:
+        pipeline.upsert(AnnualSummary, [_row(cadre, category_rank=-1)], unique=["cadre_id", "year"], update=[])
+        raise KeyError("the caller's own mistake")
+
+    assert not AnnualSummary.objects.exists()

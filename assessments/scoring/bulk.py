@@ -12,9 +12,11 @@ do it.
 """
 
 import json
+import queue
+import threading
 from datetime import date, datetime
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 _NUMBER_TYPES = {
     "AutoField",
@@ -77,31 +79,46 @@ def _same(values):
     return (first,)
 
 
+# A JSON column travels as one JSON array (one call of the C encoder for the whole column instead
+# of one per value, and no array-literal quoting), unpacked in order into ``jsonb[]``; a Python None
+# is SQL NULL, as in the array literals.
+_JSON_COLUMN = (
+    "ARRAY(SELECT NULLIF(e, 'null'::jsonb) FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS j(e, i) ORDER BY i)"
+)
+_json_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _unnest(fields, columns, rows):
     """A source of ``rows`` with the columns in order, and its parameters: ``(SELECT …, u.c, … FROM
-    unnest(%s::type[], …) AS u(c, …))`` with one array literal per column, except that a column
-    holding the same value in every row (a new summary's empty note, the run's timestamp) is one
-    parameter in the SELECT. The first column always travels as an array (it gives the row count)."""
+    unnest(%s::type[], …) AS u(c, …))`` with one array literal per column (a JSON array for a JSON
+    column), except that a column holding the same value in every row (a new summary's empty note,
+    the run's timestamp) is one parameter in the SELECT. The first column always travels as an
+    array (it gives the row count)."""
     q = connection.ops.quote_name
-    selected, scalars, arrays, names = [], [], [], []
+    selected, scalars, arrays, arguments, names = [], [], [], [], []
     for i, c in enumerate(columns):
         values = [r[c] for r in rows]
         shared = _same(values) if i else None
         kind = fields[c].db_type(connection)
+        is_json = fields[c].get_internal_type() == "JSONField"
         if shared is None:
             selected.append(f"u.{q(c)}")
-            arrays.append(array_literal(fields[c], values))
-            names.append((q(c), kind))
+            if is_json:
+                arrays.append(_json_text(values))
+                arguments.append(_JSON_COLUMN)
+            else:
+                arrays.append(array_literal(fields[c], values))
+                arguments.append(f"%s::{kind}[]")
+            names.append(q(c))
         else:
             (value,) = shared
-            if value is not None and fields[c].get_internal_type() == "JSONField":
-                value = json.dumps(value, ensure_ascii=False)
+            if value is not None and is_json:
+                value = _json_text(value)
             selected.append(f"%s::{kind} AS {q(c)}")
             scalars.append(value)
-    types = ", ".join(f"%s::{kind}[]" for _name, kind in names)
-    alias = ", ".join(name for name, _kind in names)
     # Only quoted names and types from the model are interpolated; every value is a parameter.
-    return f"(SELECT {', '.join(selected)} FROM unnest({types}) AS u({alias}))", [*scalars, *arrays]  # noqa: S608
+    source = f"unnest({', '.join(arguments)}) AS u({', '.join(names)})"
+    return f"(SELECT {', '.join(selected)} FROM {source})", [*scalars, *arrays]  # noqa: S608
 
 
 def upsert(model, rows, *, unique, update):
@@ -109,9 +126,9 @@ def upsert(model, rows, *, unique, update):
     table; on a conflict of the ``unique`` columns, overwrite the ``update`` columns only."""
     if not rows:
         return 0
-    fields = _columns(model)
-    columns = list(rows[0])
     if connection.vendor != "postgresql":
+        fields = _columns(model)
+        columns = list(rows[0])
         objs = [model(**{fields[c].attname: r[c] for c in columns}) for r in rows]
         model.objects.bulk_create(
             objs,
@@ -122,6 +139,13 @@ def upsert(model, rows, *, unique, update):
             batch_size=2000,
         )
         return len(rows)
+    _execute(*_upsert_statement(model, rows, unique, update))
+    return len(rows)
+
+
+def _upsert_statement(model, rows, unique, update):
+    fields = _columns(model)
+    columns = list(rows[0])
     q = connection.ops.quote_name
     source, params = _unnest(fields, columns, rows)
     conflict = "DO UPDATE SET " + ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in update) if update else "DO NOTHING"
@@ -130,9 +154,7 @@ def upsert(model, rows, *, unique, update):
     keys = ", ".join(q(c) for c in unique)
     names = ", ".join(map(q, columns))
     sql = f"INSERT INTO {table} ({names}) SELECT * FROM {source} AS s ON CONFLICT ({keys}) {conflict}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    return len(rows)
+    return sql, params
 
 
 def update(model, rows, columns):
@@ -140,22 +162,105 @@ def update(model, rows, columns):
     included), in one statement."""
     if not rows:
         return 0
-    fields = _columns(model)
-    pk = model._meta.pk.column
     if connection.vendor != "postgresql":
+        fields = _columns(model)
+        pk = model._meta.pk.column
         attnames = {c: fields[c].attname for c in (pk, *columns)}
         objs = [model(**{attnames[c]: r[c] for c in (pk, *columns)}) for r in rows]
         model.objects.bulk_update(objs, [fields[c].name for c in columns], batch_size=1000)
         return len(rows)
+    _execute(*_update_statement(model, rows, columns))
+    return len(rows)
+
+
+def _update_statement(model, rows, columns):
+    fields = _columns(model)
+    pk = model._meta.pk.column
     q = connection.ops.quote_name
-    names = [pk, *columns]
-    source, params = _unnest(fields, names, rows)
+    source, params = _unnest(fields, [pk, *columns], rows)
     assignments = ", ".join(f"{q(c)} = v.{q(c)}" for c in columns)
     table = q(model._meta.db_table)
     sql = f"UPDATE {table} SET {assignments} FROM {source} AS v WHERE {table}.{q(pk)} = v.{q(pk)}"  # noqa: S608
-    with connection.cursor() as cursor:
+    return sql, params
+
+
+def _execute(sql, params, db=None):
+    with (db or connection).cursor() as cursor:
         cursor.execute(sql, params)
-    return len(rows)
+
+
+class Pipeline:
+    """``upsert`` and ``update`` whose statements run on this transaction's connection from a second
+    thread, one after another, while the caller goes on with work in Python (PostgreSQL only;
+    elsewhere each write runs at once, as ``upsert`` and ``update`` do).
+
+    The server's time on a write (parsing the arrays, the rows, their indexes) then overlaps the
+    caller's own: a recompute evaluates the flags while its summaries are written. The statements
+    are built in the caller's thread; the driver lets go of the interpreter while the server works.
+    The foreign keys of the rows written are checked at once, in the background, instead of at the
+    commit: ``SET CONSTRAINTS ALL IMMEDIATE`` first and ``… DEFERRED`` (Django's setting for all of
+    them) when the pipeline closes.
+
+    Between the first write and the end of the ``with`` block the caller must not use the database:
+    the connection runs one statement at a time. Leaving the block waits for the writes; the first
+    one that failed raises there (the transaction is then aborted and rolls back as usual).
+    """
+
+    def __init__(self):
+        self._db = connections[DEFAULT_DB_ALIAS]  # this thread's connection, not the per-thread proxy
+        self._background = self._db.vendor == "postgresql"
+        self._queue = None
+        self._thread = None
+        self._error = None
+
+    def __enter__(self):
+        return self
+
+    def upsert(self, model, rows, *, unique, update):
+        if not rows:
+            return 0
+        if not self._background:
+            return upsert(model, rows, unique=unique, update=update)
+        self._submit(*_upsert_statement(model, rows, unique, update))
+        return len(rows)
+
+    def update(self, model, rows, columns):
+        if not rows:
+            return 0
+        if not self._background:
+            return update(model, rows, columns)
+        self._submit(*_update_statement(model, rows, columns))
+        return len(rows)
+
+    def _submit(self, sql, params):
+        if self._thread is None:
+            self._queue = queue.SimpleQueue()
+            self._queue.put(("SET CONSTRAINTS ALL IMMEDIATE", None))
+            self._db.inc_thread_sharing()
+            self._thread = threading.Thread(target=self._work, name="bulk-pipeline", daemon=True)
+            self._thread.start()
+        self._queue.put((sql, params))
+
+    def _work(self):
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    _execute(*item, db=self._db)
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
+
+    def __exit__(self, exc_type, exc, tb):
+        if self._thread is None:
+            return False
+        self._queue.put(None)
+        self._thread.join()
+        self._db.dec_thread_sharing()
+        self._thread = None
+        if exc is None:
+            if self._error is not None:
+                raise self._error
+            _execute("SET CONSTRAINTS ALL DEFERRED", None, db=self._db)
+        return False
 
 
 def defaults(model):

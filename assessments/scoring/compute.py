@@ -25,6 +25,7 @@ from functools import lru_cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from records.importing import cyclic_gc_paused
 from records.models import Cadre, CadreStatus, EntryStatus, LedgerEntry, Sanction, UnitKind
 from records.selectors import subtree_ids
 
@@ -180,6 +181,7 @@ def _target_filter(unit, cadre_ids, cadre_id_range):
     return {}, {}
 
 
+@cyclic_gc_paused()
 def component_rows(year, *, unit=None, cadre_ids=None, cadre_id_range=None):
     """Ledger totals and approved quarters of the chosen active cadres (all by default), as
     cadre_id → column values; nothing is written."""
@@ -238,13 +240,13 @@ def _differs(row, stored):
     return any(stored.get(k) != v for k, v in row.items())
 
 
-def _upsert(year, rows, columns):
+def _upsert(year, rows, columns, *, write=bulk.upsert):
     """Insert the given summaries (cadre_id → column values) or overwrite ``columns`` of existing
     ones, in one statement; a new row gets the model's defaults for what it is not given."""
     if not rows:
         return
     base = {**bulk.defaults(AnnualSummary), "year": year, "computed_at": timezone.now()}
-    bulk.upsert(
+    write(
         AnnualSummary,
         [{**base, **values, "cadre_id": cadre_id} for cadre_id, values in rows.items()],
         unique=["cadre_id", "year"],
@@ -400,9 +402,9 @@ def _deduction_entries(year, summaries, t_of):
     wanted = set()
     for s in summaries:
         t = t_of(s)
-        months = [Decimal(v) for v in s["month_deductions"] or ["0"] * 12]
+        months = [_decimal(v) for v in s["month_deductions"] or ["0"] * 12]
         quarters = [sum(months[i : i + 3]) for i in (0, 3, 6, 9)]
-        red = sum((Decimal(v) for c, v in s["ledger_by_category"].items() if c in t.red_sanction_categories), ZERO)
+        red = sum((_decimal(v) for c, v in s["ledger_by_category"].items() if c in t.red_sanction_categories), ZERO)
         if (
             min(months) <= t.talk_month_net_deduction
             or min(quarters) <= t.yellow_quarter_deduction
@@ -488,56 +490,73 @@ def _in(queryset, cadre_ids):
     return queryset if cadre_ids is None else queryset.filter(cadre_id__in=sorted(cadre_ids))
 
 
-def _write_flags(year, evaluated, cadre_units, scope):
-    """Create, update and withdraw stored flags of the cadres in ``scope`` (None: all of the year);
-    the committee's decisions are left as they are."""
-    now = timezone.now()
-    # Plain rows, not model instances: building 24,000 instances (with their signals) took longer
-    # than everything else the rerun of a county does with its flags.
-    stored = {
+def _stored_flags(year, scope):
+    """The year's stored flags of the cadres in ``scope`` (None: all), (cadre_id, kind) → plain row.
+    Plain rows, not model instances: building 24,000 instances (with their signals) took longer than
+    everything else the rerun of a county does with its flags."""
+    return {
         (cadre_id, kind): {"id": pk, "state": state, "data": data, "unit_id": unit_id}
         for pk, cadre_id, kind, state, data, unit_id in _in(CandidateFlag.objects.filter(year=year), scope).values_list(
             "id", "cadre_id", "kind", "state", "data", "unit_id"
         )
     }
-    create, update = [], []
-    blank = bulk.defaults(CandidateFlag)
-    raised = withdrawn = 0
-    for key, flag in evaluated.items():
-        state = FlagState.RAISED if flag.raised else FlagState.BLOCKED
-        data = flag.as_data()
-        unit_id = cadre_units[key[0]]
-        old = stored.get(key)
-        if old is None:
-            create.append(
-                {
-                    **blank,
-                    "cadre_id": key[0],
-                    "year": year,
-                    "kind": key[1],
-                    "unit_id": unit_id,
-                    "state": state,
-                    "data": data,
-                    "raised_at": now,
-                    "changed_at": now,
-                }
-            )
-            raised += state == FlagState.RAISED
-        elif old["state"] != state or old["data"] != data or old["unit_id"] != unit_id:
-            raised += state == FlagState.RAISED and old["state"] != FlagState.RAISED
-            update.append({"id": old["id"], "state": state, "data": data, "unit_id": unit_id, "changed_at": now})
-    for key, old in stored.items():
-        if key not in evaluated and old["state"] != FlagState.WITHDRAWN:
-            update.append({**old, "state": FlagState.WITHDRAWN, "changed_at": now})
-            withdrawn += 1
-    bulk.upsert(CandidateFlag, create, unique=["cadre_id", "year", "kind"], update=[])
-    bulk.update(CandidateFlag, update, ["state", "data", "unit_id", "changed_at"])
-    return {"flags_raised": raised, "flags_withdrawn": withdrawn, "flags_changed": len(create) + len(update)}
+
+
+class _FlagWriter:
+    """Creates, updates and withdraws the ``stored`` flags (of the cadres evaluated) through a
+    ``bulk.Pipeline``: the flags of each part of the cadres are created as soon as they are
+    evaluated, so the server writes them while the next part is evaluated; the updates and the
+    withdrawals (of flags whose conditions no longer hold) follow at the end in one statement. The
+    committee's decisions are left as they are."""
+
+    def __init__(self, year, cadre_units, stored, pipeline):
+        self.year, self.cadre_units, self.stored, self.pipeline = year, cadre_units, stored, pipeline
+        self.now = timezone.now()
+        self.blank = {**bulk.defaults(CandidateFlag), "year": year, "raised_at": self.now, "changed_at": self.now}
+        self.seen, self.updates = set(), []
+        self.created = self.raised = 0
+
+    def part(self, evaluated):
+        """Write the flags of one part of the cadres: (cadre_id, kind) → Flag."""
+        create = []
+        for key, flag in evaluated.items():
+            self.seen.add(key)
+            state = FlagState.RAISED if flag.raised else FlagState.BLOCKED
+            data = flag.as_data()
+            unit_id = self.cadre_units[key[0]]
+            old = self.stored.get(key)
+            if old is None:
+                create.append(
+                    {**self.blank, "cadre_id": key[0], "kind": key[1], "unit_id": unit_id, "state": state, "data": data}
+                )
+                self.raised += state == FlagState.RAISED
+            elif old["state"] != state or old["data"] != data or old["unit_id"] != unit_id:
+                self.raised += state == FlagState.RAISED and old["state"] != FlagState.RAISED
+                self.updates.append(
+                    {"id": old["id"], "state": state, "data": data, "unit_id": unit_id, "changed_at": self.now}
+                )
+        self.created += self.pipeline.upsert(CandidateFlag, create, unique=["cadre_id", "year", "kind"], update=[])
+
+    def finish(self):
+        withdrawn = 0
+        for key, old in self.stored.items():
+            if key not in self.seen and old["state"] != FlagState.WITHDRAWN:
+                self.updates.append({**old, "state": FlagState.WITHDRAWN, "changed_at": self.now})
+                withdrawn += 1
+        self.pipeline.update(CandidateFlag, self.updates, ["state", "data", "unit_id", "changed_at"])
+        changed = self.created + len(self.updates)
+        return {"flags_raised": self.raised, "flags_withdrawn": withdrawn, "flags_changed": changed}
+
+
+# A county of at least this many cadres has its flags written in this many parts (see _FlagWriter).
+FLAG_PARTS_FROM = 1000
+FLAG_PARTS = 4
 
 
 _SUMMARY_COLUMNS = ["cadre_id", "final_grade", *_COMPUTED_COLUMNS]
 
 
+@cyclic_gc_paused()
 def grade_and_flag(year, *, components=None, flag_cadre_ids=None):
     """Grade every summary of the year, with fresh ``components`` (cadre_id → column values) over
     the stored ones; write what changed in one statement; refresh the flags (of ``flag_cadre_ids``,
@@ -563,13 +582,13 @@ def grade_and_flag(year, *, components=None, flag_cadre_ids=None):
     derived = grade(year, summaries, cadres, schemes, _barred(year, sanctions, as_of))
     rows = {cid: {**{c: s[c] for c in _COMPONENT_COLUMNS}, **derived[cid]} for cid, s in merged.items()}
     changed = {cid for cid, row in rows.items() if cid not in stored or _differs(row, stored[cid])}
-    _upsert(year, {cid: rows[cid] for cid in changed}, _COMPUTED_COLUMNS)
     stored = merged
 
     scope = set(stored) if flag_cadre_ids is None else (set(flag_cadre_ids) | changed) & set(stored)
     partial = None if flag_cadre_ids is None else scope
     thresholds = {pk: flags.Thresholds.from_settings(s.flag_thresholds) for pk, s in schemes.items()}
     in_scope = [stored[cid] for cid in scope]
+    # Every read comes first: the writes then run in the background while the flags are evaluated.
     entries = _deduction_entries(year, in_scope, lambda s: thresholds[s["scheme_id"]])
     grades, cards = _earlier(year, partial)
     dismissed = defaultdict(set)
@@ -577,13 +596,20 @@ def grade_and_flag(year, *, components=None, flag_cadre_ids=None):
         year=year, kind__in=("yellow_card", "red_card"), decision=FlagDecision.DISMISSED
     ).values_list("cadre_id", "kind"):
         dismissed[cadre_id].add(kind)
-    evaluated = {}
-    for s in in_scope:
-        cid = s["cadre_id"]
-        cy = _cadre_year(year, s, derived[cid], cadres[cid], as_of, sanctions, grades, cards, entries)
-        for flag in flags.evaluate(cy, thresholds[s["scheme_id"]], dismissed_cards=dismissed[cid]):
-            evaluated[(cid, flag.kind)] = flag
-    counts = _write_flags(year, evaluated, {cid: stored[cid]["unit_id"] for cid in scope}, partial)
+    stored_flags = _stored_flags(year, partial)
+    with bulk.Pipeline() as pipeline:
+        _upsert(year, {cid: rows[cid] for cid in changed}, _COMPUTED_COLUMNS, write=pipeline.upsert)
+        writer = _FlagWriter(year, {cid: stored[cid]["unit_id"] for cid in scope}, stored_flags, pipeline)
+        size = max(1, -(-len(in_scope) // (FLAG_PARTS if len(in_scope) >= FLAG_PARTS_FROM else 1)))
+        for start in range(0, len(in_scope), size):
+            evaluated = {}
+            for s in in_scope[start : start + size]:
+                cid = s["cadre_id"]
+                cy = _cadre_year(year, s, derived[cid], cadres[cid], as_of, sanctions, grades, cards, entries)
+                for flag in flags.evaluate(cy, thresholds[s["scheme_id"]], dismissed_cards=dismissed[cid]):
+                    evaluated[(cid, flag.kind)] = flag
+            writer.part(evaluated)
+        counts = writer.finish()
     return {"cadres": len(summaries), "graded_changed": changed, **counts}
 
 
