@@ -120,15 +120,17 @@ def test_a_failed_pipeline_write_raises_at_the_end_of_the_block_and_keeps_nothin
     cadres = [make_cadre(world.town_a, name=f"干部{i}") for i in range(2)]
     with pytest.raises(IntegrityError), transaction.atomic(), bulk.Pipeline() as pipeline:
         pipeline.upsert(AnnualSummary, [_row(cadres[0])], unique=["cadre_id", "year"], update=[])
-        pipeline.upsert(AnnualSummary, [_row(cadres[1], category_rank=-1)], unique=["cadre_id", "year"], update=[])
+        pipeline.upsert(
+            AnnualSummary, [_row(cadres[1], category_rank=-1)], unique=["cadre_id", "year"], update=["category_rank"]
+        )
 
     assert not AnnualSummary.objects.exists()
 
 
-def test_an_error_of_the_caller_inside_the_pipeline_block_is_the_one_raised(world):
+def test_an_error_of_the_caller_inside_the_pipeline_block_is_raised_and_its_writes_roll_back(world):
     cadre = make_cadre(world.town_a)
     with pytest.raises(KeyError), transaction.atomic(), bulk.Pipeline() as pipeline:
-        pipeline.upsert(AnnualSummary, [_row(cadre, category_rank=-1)], unique=["cadre_id", "year"], update=[])
+        pipeline.upsert(AnnualSummary, [_row(cadre)], unique=["cadre_id", "year"], update=[])
         raise KeyError("the caller's own mistake")
 
     assert not AnnualSummary.objects.exists()

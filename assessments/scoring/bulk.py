@@ -14,6 +14,7 @@ do it.
 import json
 import queue
 import threading
+from concurrent.futures import Future
 from datetime import date, datetime
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -190,20 +191,22 @@ def _execute(sql, params, db=None):
 
 
 class Pipeline:
-    """``upsert`` and ``update`` whose statements run on this transaction's connection from a second
-    thread, one after another, while the caller goes on with work in Python (PostgreSQL only;
-    elsewhere each write runs at once, as ``upsert`` and ``update`` do).
+    """Work that runs on this transaction's connection from a second thread, one piece after
+    another, while the caller goes on in Python (PostgreSQL only; elsewhere each piece runs at once):
+    ``upsert`` and ``update`` as above, and ``call`` for a function that queries (its ORM and
+    ``connection`` are the caller's connection there).
 
-    The server's time on a write (parsing the arrays, the rows, their indexes) then overlaps the
-    caller's own: a recompute evaluates the flags while its summaries are written. The statements
+    The server's time then overlaps the caller's own: a recompute builds the cadres' rows while the
+    ledger statement runs, and evaluates the flags while its summaries are written. Write statements
     are built in the caller's thread; the driver lets go of the interpreter while the server works.
     The foreign keys of the rows written are checked at once, in the background, instead of at the
-    commit: ``SET CONSTRAINTS ALL IMMEDIATE`` first and ``… DEFERRED`` (Django's setting for all of
-    them) when the pipeline closes.
+    commit: ``SET CONSTRAINTS ALL IMMEDIATE`` before the first write and ``… DEFERRED`` (Django's
+    setting for all of them) when the pipeline closes.
 
-    Between the first write and the end of the ``with`` block the caller must not use the database:
-    the connection runs one statement at a time. Leaving the block waits for the writes; the first
-    one that failed raises there (the transaction is then aborted and rolls back as usual).
+    Between the first piece and the end of the ``with`` block the caller must not use the database
+    (the connection runs one statement at a time) except through ``Future.result()`` of a call.
+    Leaving the block waits for the rest; the first piece that failed raises there (the transaction
+    is then aborted and rolls back as usual).
     """
 
     def __init__(self):
@@ -212,6 +215,7 @@ class Pipeline:
         self._queue = None
         self._thread = None
         self._error = None
+        self._immediate = False
 
     def __enter__(self):
         return self
@@ -221,7 +225,7 @@ class Pipeline:
             return 0
         if not self._background:
             return upsert(model, rows, unique=unique, update=update)
-        self._submit(*_upsert_statement(model, rows, unique, update))
+        self._write(*_upsert_statement(model, rows, unique, update))
         return len(rows)
 
     def update(self, model, rows, columns):
@@ -229,25 +233,52 @@ class Pipeline:
             return 0
         if not self._background:
             return update(model, rows, columns)
-        self._submit(*_update_statement(model, rows, columns))
+        self._write(*_update_statement(model, rows, columns))
         return len(rows)
 
-    def _submit(self, sql, params):
+    def call(self, function, *args, **kwargs):
+        """``function(*args, **kwargs)`` in the background: a ``Future`` of its result."""
+        future = Future()
+        if not self._background:
+            try:
+                future.set_result(function(*args, **kwargs))
+            except Exception as exc:
+                future.set_exception(exc)
+            return future
+        self._put(function, args, kwargs, future)
+        return future
+
+    def _write(self, sql, params):
+        if not self._immediate:
+            self._immediate = True
+            self._put(_execute, ("SET CONSTRAINTS ALL IMMEDIATE", None))
+        self._put(_execute, (sql, params))
+
+    def _put(self, function, args, kwargs=None, future=None):
         if self._thread is None:
             self._queue = queue.SimpleQueue()
-            self._queue.put(("SET CONSTRAINTS ALL IMMEDIATE", None))
             self._db.inc_thread_sharing()
             self._thread = threading.Thread(target=self._work, name="bulk-pipeline", daemon=True)
             self._thread.start()
-        self._queue.put((sql, params))
+        self._queue.put((function, args, kwargs or {}, future))
 
     def _work(self):
+        connections[DEFAULT_DB_ALIAS] = self._db  # the caller's connection, in this thread too
         while (item := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    _execute(*item, db=self._db)
-                except BaseException as exc:  # handed to the caller's thread
-                    self._error = exc
+            function, args, kwargs, future = item
+            if self._error is not None:
+                if future is not None:
+                    future.set_exception(self._error)
+                continue
+            try:
+                result = function(*args, **kwargs)
+            except BaseException as exc:  # handed to the caller's thread
+                self._error = exc
+                if future is not None:
+                    future.set_exception(exc)
+            else:
+                if future is not None:
+                    future.set_result(result)
 
     def __exit__(self, exc_type, exc, tb):
         if self._thread is None:
@@ -259,7 +290,8 @@ class Pipeline:
         if exc is None:
             if self._error is not None:
                 raise self._error
-            _execute("SET CONSTRAINTS ALL DEFERRED", None, db=self._db)
+            if self._immediate:
+                _execute("SET CONSTRAINTS ALL DEFERRED", None, db=self._db)
         return False
 
 

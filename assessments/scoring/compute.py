@@ -109,33 +109,35 @@ def _tuples(queryset):
     return rows
 
 
-def _quarter_components(year, cadre_filter):
-    reviews = QuarterlyReview.objects.filter(year=year, status=ReviewStatus.APPROVED, **cadre_filter).values_list(
+def _approved_reviews(year, cadre_filter):
+    """The query of the approved reviews (its rows are read by ``_quarters_by_cadre``)."""
+    return QuarterlyReview.objects.filter(year=year, status=ReviewStatus.APPROVED, **cadre_filter).values_list(
         "cadre_id", "quarter", "grade", "score", "mass_score", "id"
     )
+
+
+def _quarters_by_cadre(rows):
     by_cadre = defaultdict(dict)
-    for cadre_id, quarter, grade, score, mass, review_id in _tuples(reviews):
+    for cadre_id, quarter, grade, score, mass, review_id in rows:
         by_cadre[cadre_id][quarter] = (grade, score, mass, review_id)
     return by_cadre
 
 
-def _components(year, cadre, ledger, quarters, scheme):
-    totals = ledger.get(cadre["id"])
+_NO_QUARTER = ("", None, None, None)
+
+
+def _components(cadre, quarters, scheme):
+    """A cadre's summary columns but the ledger's (``_ledger_components``)."""
     row = {
         "unit_id": cadre["unit_id"],
         "category": cadre["category"],
         "scheme_id": scheme.pk,
         "on_probation": cadre["on_probation"],
-        "ledger_add": totals["added"] if totals else ZERO,
-        "ledger_deduct": totals["deducted"] if totals else ZERO,
-        "ledger_net": totals["net"] if totals else ZERO,
-        "ledger_by_category": {c: str(v) for c, v in totals["by_category"].items()} if totals else {},
-        "month_deductions": [str(v) for v in totals["months"]] if totals else ["0.0"] * 12,
         "review_ids": [],
     }
     scores, masses = [], []
     for q in (1, 2, 3, 4):
-        grade, score, mass, review_id = quarters.get(q, ("", None, None, None))
+        grade, score, mass, review_id = quarters.get(q, _NO_QUARTER)
         row[f"q{q}_grade"] = grade
         row[f"q{q}_score"] = _q(score, CENT)
         row["review_ids"].append(review_id)
@@ -146,6 +148,25 @@ def _components(year, cadre, ledger, quarters, scheme):
     row["quarter_average"] = _q(sum(scores) / len(scores), CENT) if scores else None
     row["mass_average"] = _q(sum(masses) / len(masses), CENT) if masses else None
     return row
+
+
+def _ledger_components(totals):
+    """A cadre's ledger columns, from ``ledger_totals`` (None: no points counted this year)."""
+    if not totals:
+        return {
+            "ledger_add": ZERO,
+            "ledger_deduct": ZERO,
+            "ledger_net": ZERO,
+            "ledger_by_category": {},
+            "month_deductions": ["0.0"] * 12,
+        }
+    return {
+        "ledger_add": totals["added"],
+        "ledger_deduct": totals["deducted"],
+        "ledger_net": totals["net"],
+        "ledger_by_category": {c: str(v) for c, v in totals["by_category"].items()},
+        "month_deductions": [str(v) for v in totals["months"]],
+    }
 
 
 _CADRE_FIELDS = (
@@ -189,16 +210,21 @@ def component_rows(year, *, unit=None, cadre_ids=None, cadre_id_range=None):
     cadres = _cadres(cadre_filter)
     if not cadres:
         return {}
-    if cadre_ids is not None or unit is not None:
-        ledger = ledger_totals(year, cadre_ids=[c["id"] for c in cadres])
-    else:
-        ledger = ledger_totals(year, cadre_id_range=cadre_id_range)
-    quarters = _quarter_components(year, review_filter)
+    reviews = _tuples(_approved_reviews(year, review_filter))
     pick = _scheme_picker(year)
-    return {
-        c["id"]: _components(year, c, ledger, quarters.get(c["id"], {}), pick(c["is_leader"], c["unit__kind"]))
-        for c in cadres
-    }
+    schemes = [pick(c["is_leader"], c["unit__kind"]) for c in cadres]
+    # The ledger statement runs in the background while the rest of each row is built here.
+    with bulk.Pipeline() as pipeline:
+        if cadre_ids is not None or unit is not None:
+            ledger = pipeline.call(ledger_totals, year, cadre_ids=[c["id"] for c in cadres])
+        else:
+            ledger = pipeline.call(ledger_totals, year, cadre_id_range=cadre_id_range)
+        quarters = _quarters_by_cadre(reviews)
+        rows = {c["id"]: _components(c, quarters.get(c["id"], {}), s) for c, s in zip(cadres, schemes, strict=True)}
+        ledger = ledger.result()
+    for cadre_id, row in rows.items():
+        row.update(_ledger_components(ledger.get(cadre_id)))
+    return rows
 
 
 def refresh_components(year, *, cadre_id_range=None):
@@ -257,9 +283,9 @@ def _upsert(year, rows, columns, *, write=bulk.upsert):
 # ---------------------------------------------------------------------------------- 2. grading
 
 
-def _excellent_shares(year, summaries, schemes):
-    """Each unit's 优秀 share: its own setting for the year, else the lowest of its cadres' schemes."""
-    overrides = dict(UnitExcellentQuota.objects.filter(year=year).values_list("unit_id", "share"))
+def _excellent_shares(summaries, schemes, overrides):
+    """Each unit's 优秀 share: its own setting for the year (``overrides``), else the lowest of its
+    cadres' schemes."""
     shares = {}
     for s in summaries:
         quota = schemes[s["scheme_id"]].excellent_quota
@@ -277,8 +303,9 @@ def _notes(decision, summary):
     return notes
 
 
-def grade(year, summaries, cadres, schemes, barred):
-    """Derived fields of every summary (cadre_id → values): score, ranks, percentile, grade."""
+def grade(summaries, cadres, schemes, barred, quotas):
+    """Derived fields of every summary (cadre_id → values): score, ranks, percentile, grade.
+    ``quotas``: the units' own 优秀 shares for the year (unit_id → share)."""
     by_category = defaultdict(list)
     by_unit = defaultdict(list)
     for s in summaries:
@@ -312,7 +339,7 @@ def grade(year, summaries, cadres, schemes, barred):
             d = derived[s["cadre_id"]]
             d["category_rank"] = ranks.get(s["cadre_id"])
             d["category_percentile"] = _q(shares_above.get(s["cadre_id"]), Decimal("0.0001"))
-    shares = _excellent_shares(year, summaries, schemes)
+    shares = _excellent_shares(summaries, schemes, quotas)
     for unit_id, members in by_unit.items():
         candidates = [
             annual_rules.Candidate(
@@ -556,6 +583,19 @@ FLAG_PARTS = 4
 _SUMMARY_COLUMNS = ["cadre_id", "final_grade", *_COMPUTED_COLUMNS]
 
 
+def _flag_inputs(year, summaries, thresholds, scope):
+    """What the flags of these summaries' cadres need from the database besides the summaries:
+    (deduction entries, earlier grades, earlier yellow cards, dismissed cards, stored flags)."""
+    entries = _deduction_entries(year, summaries, lambda s: thresholds[s["scheme_id"]])
+    grades, cards = _earlier(year, scope)
+    dismissed = defaultdict(set)
+    for cadre_id, kind in CandidateFlag.objects.filter(
+        year=year, kind__in=("yellow_card", "red_card"), decision=FlagDecision.DISMISSED
+    ).values_list("cadre_id", "kind"):
+        dismissed[cadre_id].add(kind)
+    return entries, grades, cards, dismissed, _stored_flags(year, scope)
+
+
 @cyclic_gc_paused()
 def grade_and_flag(year, *, components=None, flag_cadre_ids=None):
     """Grade every summary of the year, with fresh ``components`` (cadre_id → column values) over
@@ -579,25 +619,24 @@ def grade_and_flag(year, *, components=None, flag_cadre_ids=None):
     schemes = {s.pk: s for s in ScoringScheme.objects.filter(pk__in={s["scheme_id"] for s in summaries})}
     as_of = _as_of(year)
     sanctions = _sanction_facts(year, None, as_of)
-    derived = grade(year, summaries, cadres, schemes, _barred(year, sanctions, as_of))
-    rows = {cid: {**{c: s[c] for c in _COMPONENT_COLUMNS}, **derived[cid]} for cid, s in merged.items()}
-    changed = {cid for cid, row in rows.items() if cid not in stored or _differs(row, stored[cid])}
-    stored = merged
-
-    scope = set(stored) if flag_cadre_ids is None else (set(flag_cadre_ids) | changed) & set(stored)
-    partial = None if flag_cadre_ids is None else scope
+    quotas = dict(UnitExcellentQuota.objects.filter(year=year).values_list("unit_id", "share"))
     thresholds = {pk: flags.Thresholds.from_settings(s.flag_thresholds) for pk, s in schemes.items()}
-    in_scope = [stored[cid] for cid in scope]
-    # Every read comes first: the writes then run in the background while the flags are evaluated.
-    entries = _deduction_entries(year, in_scope, lambda s: thresholds[s["scheme_id"]])
-    grades, cards = _earlier(year, partial)
-    dismissed = defaultdict(set)
-    for cadre_id, kind in CandidateFlag.objects.filter(
-        year=year, kind__in=("yellow_card", "red_card"), decision=FlagDecision.DISMISSED
-    ).values_list("cadre_id", "kind"):
-        dismissed[cadre_id].add(kind)
-    stored_flags = _stored_flags(year, partial)
+    # From here the database works in the background (bulk.Pipeline): the flags' inputs are read
+    # while the year is graded, and the summaries and flags written while the flags are evaluated.
     with bulk.Pipeline() as pipeline:
+        inputs = None
+        if flag_cadre_ids is None:  # every cadre's flags: their inputs need not wait for the grades
+            inputs = pipeline.call(_flag_inputs, year, summaries, thresholds, None)
+        derived = grade(summaries, cadres, schemes, _barred(year, sanctions, as_of), quotas)
+        rows = {cid: {**{c: s[c] for c in _COMPONENT_COLUMNS}, **derived[cid]} for cid, s in merged.items()}
+        changed = {cid for cid, row in rows.items() if cid not in stored or _differs(row, stored[cid])}
+        stored = merged
+        scope = set(stored) if flag_cadre_ids is None else (set(flag_cadre_ids) | changed) & set(stored)
+        partial = None if flag_cadre_ids is None else scope
+        in_scope = [stored[cid] for cid in scope]
+        if inputs is None:
+            inputs = pipeline.call(_flag_inputs, year, in_scope, thresholds, partial)
+        entries, grades, cards, dismissed, stored_flags = inputs.result()
         _upsert(year, {cid: rows[cid] for cid in changed}, _COMPUTED_COLUMNS, write=pipeline.upsert)
         writer = _FlagWriter(year, {cid: stored[cid]["unit_id"] for cid in scope}, stored_flags, pipeline)
         size = max(1, -(-len(in_scope) // (FLAG_PARTS if len(in_scope) >= FLAG_PARTS_FROM else 1)))
