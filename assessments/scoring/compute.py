@@ -13,6 +13,11 @@ Three steps, each a handful of queries whatever the number of cadres:
    committee's own fields (final grade, flag decisions) are never written here.
 
 Only rows whose values change are written, so running it twice changes nothing the second time.
+
+On PostgreSQL the database works in the background while Python does (``bulk.Pipeline``, same
+connection and transaction): the ledger statement runs while the cadres' other columns are built,
+the flags' inputs are read while the year is graded, and the writes run while the flags are
+evaluated.
 """
 
 import json
