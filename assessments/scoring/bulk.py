@@ -131,12 +131,14 @@ def upsert(model, rows, *, unique, update):
         fields = _columns(model)
         columns = list(rows[0])
         objs = [model(**{fields[c].attname: r[c] for c in columns}) for r in rows]
+        # No ``ignore_conflicts`` for "do nothing": on SQLite that is INSERT OR IGNORE, which would
+        # also skip a row breaking a CHECK or NOT NULL constraint without a word. Setting a unique
+        # column to the value it has is the same "do nothing" on a conflict, and errors still raise.
         model.objects.bulk_create(
             objs,
-            update_conflicts=bool(update),
-            ignore_conflicts=not update,
-            unique_fields=[fields[c].name for c in unique] if update else None,
-            update_fields=[fields[c].name for c in update] if update else None,
+            update_conflicts=True,
+            unique_fields=[fields[c].name for c in unique],
+            update_fields=[fields[c].name for c in (update or unique[:1])],
             batch_size=2000,
         )
         return len(rows)
