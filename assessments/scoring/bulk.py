@@ -1,14 +1,14 @@
 """One-statement bulk writes.
 
 On PostgreSQL the rows travel as one array per column, each array sent as a single text parameter
-in PostgreSQL's array syntax (``'{1.5,NULL,"办公室"}'``) and cast to the column's type (a value
-every row shares is sent once instead):
+in PostgreSQL's array syntax (``'{1.5,NULL,"办公室"}'``) and cast to the column's type (a JSON
+column as one JSON array instead; a value every row shares is sent once):
 ``INSERT … SELECT … FROM unnest(%s::numeric(8, 1)[], …) ON CONFLICT … DO UPDATE`` and
 ``UPDATE … FROM unnest(…)``. One statement whatever the number of rows, no per-value preparation
 by the ORM, and the server parses one literal per column instead of an ``ARRAY[…]`` expression of
 one node per value (which, at 20,000 rows of 40 columns, took three times as long as the writing).
 Elsewhere (the embedded SQLite demo) ``bulk_create`` with ``update_conflicts`` and ``bulk_update``
-do it.
+do it. ``Pipeline`` runs such writes (and queries) in the background on the same transaction.
 """
 
 import json
@@ -40,14 +40,13 @@ def _quoted(text):
 
 
 def _element_writer(field):
-    """value → the element's text in an array literal (None → NULL) for this field's column."""
+    """value → the element's text in an array literal (None → NULL) for this field's column (not a
+    JSON column: those travel as one JSON array, see ``_unnest``)."""
     kind = field.get_internal_type()
     if kind in _NUMBER_TYPES:
         return lambda v: "NULL" if v is None else str(v)
     if kind == "BooleanField":
         return lambda v: "NULL" if v is None else ("t" if v else "f")
-    if kind == "JSONField":
-        return lambda v: "NULL" if v is None else _quoted(json.dumps(v, ensure_ascii=False))
 
     written = {}  # text columns repeat their values (grades, categories, one timestamp): write each once
 
