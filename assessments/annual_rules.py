@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.values import value_class
+
 ANNUAL_GRADES = ("优秀", "称职", "基本称职", "不称职")  # best first
 PROBATION = ""  # no grade: the committee writes a comment instead
 ZERO = Decimal("0")
@@ -33,7 +35,7 @@ def normalise(value, low, high):
     return (Decimal(value) - low) * HUNDRED / (high - low)
 
 
-@dataclass(frozen=True)
+@value_class
 class AnnualParts:
     review: Decimal = Decimal("0.4")
     ledger: Decimal = Decimal("0.4")
@@ -60,7 +62,7 @@ class GradeThresholds:
     basic: Decimal = Decimal("60")  # 基本称职 from this score; below is 不称职
 
 
-@dataclass(frozen=True)
+@value_class
 class Candidate:
     """One cadre of a unit, as the grading needs them."""
 
@@ -83,7 +85,7 @@ class Candidate:
         return good * 2 > len(self.quarter_grades) and not ({"一般", "较差"} & set(self.quarter_grades))
 
 
-@dataclass(frozen=True)
+@value_class
 class GradeDecision:
     cadre_id: int
     grade: str

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
+from core.values import value_class
+
 from .rules import GRADES
 
 ANNUAL_GRADES = ("优秀", "称职", "基本称职", "不称职")  # best first
@@ -168,7 +170,7 @@ DEFAULT_THRESHOLDS = Thresholds.from_settings()
 Ref = tuple[str, int]  # ("review", 12), ("entry", 345), ("sanction", 7), ("annual", 2024): id is the year
 
 
-@dataclass(frozen=True)
+@value_class
 class QuarterFact:
     quarter: int  # 1–4
     grade: str = ""  # approved grade, "" while none
@@ -182,14 +184,14 @@ class QuarterFact:
             raise ValueError(f"bad quarter fact: Q{self.quarter} {self.grade!r}")
 
 
-@dataclass(frozen=True)
+@value_class
 class MonthFact:
     month: int  # 1–12 of the cadre year
     deductions: Decimal  # net effective deduction points of the month (reversals netted), ≤ 0
     entry_ids: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@value_class
 class SanctionFact:
     sanction_id: int
     kind: str  # 政务处分 / 党纪处分 / 诫勉 / 组织处理
@@ -209,14 +211,14 @@ class SanctionFact:
         return max(self.promotion_barred_until, self.post_barred_until or self.promotion_barred_until)
 
 
-@dataclass(frozen=True)
+@value_class
 class CategoryDeduction:
     category: str  # ledger category, e.g. 问责, 纪律处分
     points: Decimal  # the year's effective total, ≤ 0
     entry_ids: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@value_class
 class CadreYear:
     """What the flags need to know about one cadre and one year, as of one day."""
 
@@ -255,7 +257,7 @@ class CadreYear:
         return self.final_grade or self.suggested_grade
 
 
-@dataclass(frozen=True)
+@value_class
 class Reason:
     rule: str
     threshold: object
@@ -265,7 +267,7 @@ class Reason:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@value_class
 class Blocker:
     rule: str
     detail: str = ""
@@ -274,7 +276,7 @@ class Blocker:
     period: str = ""
 
 
-@dataclass(frozen=True)
+@value_class
 class Flag:
     kind: str
     reasons: tuple[Reason, ...]
