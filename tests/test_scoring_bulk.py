@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from assessments.models import AnnualSummary
 from assessments.scoring import bulk
+from records.models import Cadre
 from tests.factories import make_cadre
 
 AWKWARD = ['他说"好"', "a\\b", "{1,2}", "NULL", "", "逗号,和空格 ", "新\n行"]
@@ -139,3 +140,48 @@ def test_an_error_of_the_caller_inside_the_pipeline_block_is_raised_and_its_writ
         raise KeyError("the caller's own mistake")
 
     assert not AnnualSummary.objects.exists()
+
+
+def test_beside_is_not_available_in_a_transaction_that_has_written(world):
+    # The test's own transaction holds the world's rows, which no other connection can see.
+    with transaction.atomic():
+        assert not bulk.Beside().available
+
+
+def _committed_elsewhere(sql, params):
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(sql, params)
+    finally:
+        other.close()
+
+
+def _backend():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_beside_reads_on_a_second_connection_what_this_transaction_saw_when_it_began(world):
+    cadre = world.cadre_a
+    with transaction.atomic():
+        with bulk.Beside() as beside:
+            assert beside.available
+            # Committed by someone else once the snapshot is taken: not in what the call reads.
+            _committed_elsewhere("UPDATE records_cadre SET name = %s WHERE id = %s", ["改名", cadre.pk])
+            read = beside.call(lambda: (_backend(), Cadre.objects.get(pk=cadre.pk).name))
+            backend, name = read.result()
+        assert name == "李明"
+        assert backend != _backend()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_error_beside_is_raised_by_its_result(world):
+    with transaction.atomic(), bulk.Beside() as beside:
+        read = beside.call(lambda: Cadre.objects.get(pk=-1))
+        with pytest.raises(Cadre.DoesNotExist):
+            read.result()

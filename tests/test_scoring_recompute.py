@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import (
@@ -14,8 +14,9 @@ from assessments.models import (
     QuarterlyReview,
     UnitExcellentQuota,
 )
+from assessments.scoring import bulk
 from assessments.scoring.compute import recompute
-from records.models import CadreStatus
+from records.models import CadreStatus, Unit
 from tests.factories import make_cadre, make_unit
 from tests.scoring_data import entries, review, year_of_reviews
 
@@ -227,3 +228,29 @@ def test_a_year_without_ledger_points_leaves_the_ledger_out_of_the_score(world):
     assert (a.ledger_normalised, a.score) == (None, Decimal("86.67"))  # (40% × 90 + 20% × 80) / 60%
     assert "no_ledger_points" in a.grade_notes
     assert summary(world.cadre_b).ledger_normalised == Decimal("100.00")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_ledger_read_on_a_second_connection_gives_the_year_one_connection_gives(scored, monkeypatch):
+    called = []
+    call = bulk.Beside.call
+
+    def spy(self, function, *args, **kwargs):
+        called.append(function.__name__)
+        return call(self, function, *args, **kwargs)
+
+    monkeypatch.setattr(bulk.Beside, "call", spy)
+
+    recompute(2025)
+
+    assert called == ["ledger_totals"]
+    assert summary(scored.cadre_a).score == Decimal("94.10")
+    assert summary(scored.cadre_b).month_deductions[4] == "-7.0"
+    # A transaction that has written keeps its snapshot to itself: the ledger is read on its own
+    # connection then, and finds nothing to change.
+    with transaction.atomic():
+        Unit.objects.filter(pk=scored.county.pk).update(name="青山县")
+        again = recompute(2025)
+    assert called == ["ledger_totals"]
+    assert (again["summaries_changed"], again["flags_changed"]) == (0, 0)

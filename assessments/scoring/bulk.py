@@ -299,3 +299,76 @@ class Pipeline:
 def defaults(model):
     """Column → default value of every non-key column (what a new row gets unless told otherwise)."""
     return {f.column: f.get_default() for f in model._meta.concrete_fields if not f.primary_key}
+
+
+class Beside:
+    """A read that runs on a second connection, seeing exactly what this transaction sees, while
+    this connection does other reads: ``call`` gives a ``Future`` of the function's result (its ORM
+    and ``connection`` are the second connection there). Then the server works on both at once.
+
+    Only on PostgreSQL, in the outer block of a transaction that has written nothing yet: it exports its snapshot
+    (``pg_export_snapshot``) and the second connection imports it (``SET TRANSACTION SNAPSHOT``,
+    read-only, repeatable read), so both read the same committed rows. A transaction that has
+    written holds rows no other connection can see, so there (and on SQLite, or outside a
+    transaction) ``available`` is false and the caller does its reads on its own connection.
+    Instrumentation of this connection (``execute_wrapper``) applies to the second one too.
+
+    Leaving the ``with`` block waits for the call and closes the second connection.
+    """
+
+    def __init__(self):
+        self._db = connections[DEFAULT_DB_ALIAS]
+        self._snapshot = None
+        self._thread = None
+        # A savepoint (a subtransaction) cannot export its snapshot; one opens in a transaction
+        # that was already under way, which has likely written.
+        if self._db.vendor == "postgresql" and self._db.in_atomic_block and not any(self._db.savepoint_ids):
+            with self._db.cursor() as cursor:
+                cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL, pg_export_snapshot()")
+                unwritten, snapshot = cursor.fetchone()
+            if unwritten:
+                self._snapshot = snapshot
+
+    @property
+    def available(self):
+        return self._snapshot is not None
+
+    def __enter__(self):
+        return self
+
+    def call(self, function, *args, **kwargs):
+        """``function(*args, **kwargs)`` on the second connection (one call per ``Beside``)."""
+        if not self.available or self._thread is not None:
+            raise RuntimeError("no second connection for this call")
+        future = Future()
+        self._thread = threading.Thread(
+            target=self._work, args=(function, args, kwargs, future), name="bulk-beside", daemon=True
+        )
+        self._thread.start()
+        return future
+
+    def _work(self, function, args, kwargs, future):
+        from django.db import transaction
+
+        db = self._db.copy()
+        db.execute_wrappers = list(self._db.execute_wrappers)
+        connections[DEFAULT_DB_ALIAS] = db
+        try:
+            with transaction.atomic():
+                with db.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    cursor.execute("SET TRANSACTION SNAPSHOT %s", [self._snapshot])
+                result = function(*args, **kwargs)
+                transaction.set_rollback(True)
+        except BaseException as exc:  # handed to the caller's thread
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+        finally:
+            db.close()
+
+    def __exit__(self, exc_type, exc, tb):
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        return False

@@ -211,25 +211,48 @@ def _target_filter(unit, cadre_ids, cadre_id_range):
 def component_rows(year, *, unit=None, cadre_ids=None, cadre_id_range=None):
     """Ledger totals and approved quarters of the chosen active cadres (all by default), as
     cadre_id → column values; nothing is written."""
+    return _start_components(year, unit=unit, cadre_ids=cadre_ids, cadre_id_range=cadre_id_range)()
+
+
+def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, beside=None):
+    """``component_rows`` in two steps: this reads the cadres and their reviews and builds every
+    column but the ledger's; the function it returns adds the ledger's and gives the rows.
+
+    The ledger statement runs meanwhile: on ``beside``'s second connection when it is available (the
+    caller can then do other reads on its own connection before asking for the rows), else in the
+    background of this one while the rows are built (``bulk.Pipeline``)."""
     review_filter, cadre_filter = _target_filter(unit, cadre_ids, cadre_id_range)
+    beside = beside if beside is not None and beside.available else None
+    every = cadre_ids is None and unit is None
+    ledger = beside.call(ledger_totals, year, cadre_id_range=cadre_id_range) if beside and every else None
     cadres = _cadres(cadre_filter)
     if not cadres:
-        return {}
+        if ledger is not None:
+            ledger.result()
+        return dict
+    if beside and ledger is None:
+        ledger = beside.call(ledger_totals, year, cadre_ids=[c["id"] for c in cadres])
     reviews = _tuples(_approved_reviews(year, review_filter))
     pick = _scheme_picker(year)
     schemes = [pick(c["is_leader"], c["unit__kind"]) for c in cadres]
-    # The ledger statement runs in the background while the rest of each row is built here.
     with bulk.Pipeline() as pipeline:
-        if cadre_ids is not None or unit is not None:
-            ledger = pipeline.call(ledger_totals, year, cadre_ids=[c["id"] for c in cadres])
-        else:
-            ledger = pipeline.call(ledger_totals, year, cadre_id_range=cadre_id_range)
+        if ledger is None:
+            if every:
+                ledger = pipeline.call(ledger_totals, year, cadre_id_range=cadre_id_range)
+            else:
+                ledger = pipeline.call(ledger_totals, year, cadre_ids=[c["id"] for c in cadres])
         quarters = _quarters_by_cadre(reviews)
         rows = {c["id"]: _components(c, quarters.get(c["id"], {}), s) for c, s in zip(cadres, schemes, strict=True)}
-        ledger = ledger.result()
-    for cadre_id, row in rows.items():
-        row.update(_ledger_components(ledger.get(cadre_id)))
-    return rows
+        if beside is None:
+            ledger.result()
+
+    def finish():
+        totals = ledger.result()
+        for cadre_id, row in rows.items():
+            row.update(_ledger_components(totals.get(cadre_id)))
+        return rows
+
+    return finish
 
 
 def refresh_components(year, *, cadre_id_range=None):
@@ -588,33 +611,55 @@ FLAG_PARTS = 4
 _SUMMARY_COLUMNS = ["cadre_id", "final_grade", *_COMPUTED_COLUMNS]
 
 
-def _flag_inputs(year, summaries, thresholds, scope):
-    """What the flags of these summaries' cadres need from the database besides the summaries:
-    (deduction entries, earlier grades, earlier yellow cards, dismissed cards, stored flags)."""
-    entries = _deduction_entries(year, summaries, lambda s: thresholds[s["scheme_id"]])
+def _flag_history(year, scope):
+    """What the flags of the cadres in ``scope`` (None: all) need from earlier runs and years:
+    (earlier grades, earlier yellow cards, dismissed cards, stored flags)."""
     grades, cards = _earlier(year, scope)
     dismissed = defaultdict(set)
     for cadre_id, kind in CandidateFlag.objects.filter(
         year=year, kind__in=("yellow_card", "red_card"), decision=FlagDecision.DISMISSED
     ).values_list("cadre_id", "kind"):
         dismissed[cadre_id].add(kind)
-    return entries, grades, cards, dismissed, _stored_flags(year, scope)
+    return grades, cards, dismissed, _stored_flags(year, scope)
+
+
+def _flag_inputs(year, summaries, thresholds, scope, history=None):
+    """What the flags of these summaries' cadres need from the database besides the summaries:
+    (deduction entries, earlier grades, earlier yellow cards, dismissed cards, stored flags)."""
+    entries = _deduction_entries(year, summaries, lambda s: thresholds[s["scheme_id"]])
+    return entries, *(history or _flag_history(year, scope))
+
+
+class _YearReads:
+    """What grading a year and its flags read besides the fresh components: the active cadres, the
+    stored summaries, sanctions, unit quotas and, when every cadre's flags are refreshed, their
+    history (``_flag_history``). Read before the ledger totals are known: a recompute reads them
+    while the ledger statement runs on a second connection (``bulk.Beside``)."""
+
+    def __init__(self, year, *, every_flag):
+        self.cadres = {c["id"]: c for c in _cadres({})}
+        self.stored = {
+            s["cadre_id"]: s
+            for s in (
+                dict(zip(_SUMMARY_COLUMNS, row, strict=True))
+                for row in _tuples(AnnualSummary.objects.filter(year=year).values_list(*_SUMMARY_COLUMNS))
+            )
+            if s["cadre_id"] in self.cadres
+        }
+        self.as_of = _as_of(year)
+        self.sanctions = _sanction_facts(year, None, self.as_of)
+        self.quotas = dict(UnitExcellentQuota.objects.filter(year=year).values_list("unit_id", "share"))
+        self.history = _flag_history(year, None) if every_flag else None
 
 
 @cyclic_gc_paused()
-def grade_and_flag(year, *, components=None, flag_cadre_ids=None):
+def grade_and_flag(year, *, components=None, flag_cadre_ids=None, reads=None):
     """Grade every summary of the year, with fresh ``components`` (cadre_id → column values) over
     the stored ones; write what changed in one statement; refresh the flags (of ``flag_cadre_ids``,
-    else all)."""
-    cadres = {c["id"]: c for c in _cadres({})}
-    stored = {
-        s["cadre_id"]: s
-        for s in (
-            dict(zip(_SUMMARY_COLUMNS, row, strict=True))
-            for row in _tuples(AnnualSummary.objects.filter(year=year).values_list(*_SUMMARY_COLUMNS))
-        )
-        if s["cadre_id"] in cadres
-    }
+    else all). ``reads``: a ``_YearReads`` of the year read already."""
+    if reads is None or (reads.history is None and flag_cadre_ids is None):
+        reads = _YearReads(year, every_flag=flag_cadre_ids is None)
+    cadres, stored, as_of, sanctions = reads.cadres, reads.stored, reads.as_of, reads.sanctions
     blank = {c: v for c, v in bulk.defaults(AnnualSummary).items() if c in _SUMMARY_COLUMNS}
     merged = dict(stored)
     for cid, values in (components or {}).items():
@@ -622,17 +667,14 @@ def grade_and_flag(year, *, components=None, flag_cadre_ids=None):
             merged[cid] = {**stored.get(cid, blank), **values, "cadre_id": cid}
     summaries = list(merged.values())
     schemes = {s.pk: s for s in ScoringScheme.objects.filter(pk__in={s["scheme_id"] for s in summaries})}
-    as_of = _as_of(year)
-    sanctions = _sanction_facts(year, None, as_of)
-    quotas = dict(UnitExcellentQuota.objects.filter(year=year).values_list("unit_id", "share"))
     thresholds = {pk: flags.Thresholds.from_settings(s.flag_thresholds) for pk, s in schemes.items()}
     # From here the database works in the background (bulk.Pipeline): the flags' inputs are read
     # while the year is graded, and the summaries and flags written while the flags are evaluated.
     with bulk.Pipeline() as pipeline:
         inputs = None
         if flag_cadre_ids is None:  # every cadre's flags: their inputs need not wait for the grades
-            inputs = pipeline.call(_flag_inputs, year, summaries, thresholds, None)
-        derived = grade(summaries, cadres, schemes, _barred(year, sanctions, as_of), quotas)
+            inputs = pipeline.call(_flag_inputs, year, summaries, thresholds, None, reads.history)
+        derived = grade(summaries, cadres, schemes, _barred(year, sanctions, as_of), reads.quotas)
         rows = {cid: {**{c: s[c] for c in _COMPONENT_COLUMNS}, **derived[cid]} for cid, s in merged.items()}
         changed = {cid for cid, row in rows.items() if cid not in stored or _differs(row, stored[cid])}
         stored = merged
@@ -662,13 +704,19 @@ def recompute(year, *, unit=None, cadre_ids=None, progress=None):
     (all of them on a full run; the chosen and the changed cadres' otherwise)."""
     started = time.monotonic()
     report = progress or (lambda done, total: None)
-    with transaction.atomic():
+    partial = unit is not None or cadre_ids is not None
+    with transaction.atomic(), cyclic_gc_paused():
         _lock(year)
         report(0, 3)
-        components = component_rows(year, unit=unit, cadre_ids=cadre_ids)
+        with bulk.Beside() as beside:
+            rows = _start_components(year, unit=unit, cadre_ids=cadre_ids, beside=beside)
+            # While the ledger statement runs on the second connection, this one reads what the
+            # grading and the flags need.
+            reads = _YearReads(year, every_flag=not partial) if beside.available else None
+            components = rows()
         report(1, 3)
-        partial = unit is not None or cadre_ids is not None
-        result = grade_and_flag(year, components=components, flag_cadre_ids=set(components) if partial else None)
+        flagged = set(components) if partial else None
+        result = grade_and_flag(year, components=components, flag_cadre_ids=flagged, reads=reads)
         report(3, 3)
     result["summaries_changed"] = len(result.pop("graded_changed"))
     result["seconds"] = round(time.monotonic() - started, 2)
