@@ -44,16 +44,14 @@ class AnnualParts:
 
 def annual_score(quarter_average, ledger_normalised, mass_average, parts: AnnualParts):
     """The weighted score of the components that exist; None when none does."""
-    components = [
-        (quarter_average, parts.review),
-        (ledger_normalised, parts.ledger),
-        (mass_average, parts.mass),
-    ]
-    present = [(v, w) for v, w in components if v is not None and w > 0]
-    weight = sum((w for _v, w in present), ZERO)
-    if not present or weight == 0:
+    total = weight = ZERO
+    for value, part in ((quarter_average, parts.review), (ledger_normalised, parts.ledger), (mass_average, parts.mass)):
+        if value is not None and part > 0:
+            total += Decimal(value) * part
+            weight += part
+    if weight == 0:
         return None
-    return _round(sum((Decimal(v) * w for v, w in present), ZERO) / weight)
+    return _round(total / weight)
 
 
 @dataclass(frozen=True)

@@ -340,6 +340,10 @@ def grade(summaries, cadres, schemes, barred, quotas):
         by_category[s["category"]].append(s)
         by_unit[s["unit_id"]].append(s)
     derived = {s["cadre_id"]: {} for s in summaries}
+    parts = {
+        pk: annual_rules.AnnualParts(scheme.annual_review_part, scheme.annual_ledger_part, scheme.annual_mass_part)
+        for pk, scheme in schemes.items()
+    }
     for members in by_category.values():
         # A cadre with no points counted all year has no ledger component (it is missing, not
         # zero): the other components are re-normalised, and the bounds come from the others.
@@ -347,17 +351,15 @@ def grade(summaries, cadres, schemes, barred, quotas):
         low, high = min(nets), max(nets)
         scores = {}
         for s in members:
-            scheme = schemes[s["scheme_id"]]
-            parts = annual_rules.AnnualParts(
-                scheme.annual_review_part, scheme.annual_ledger_part, scheme.annual_mass_part
-            )
             normalised = None
             if s["ledger_by_category"]:
                 normalised = _q(annual_rules.normalise(s["ledger_net"], low, high), CENT)
             # Without one approved quarter there is nothing to grade yet: no score, no grade.
             score = None
             if s["quarter_average"] is not None:
-                score = annual_rules.annual_score(s["quarter_average"], normalised, s["mass_average"], parts)
+                score = annual_rules.annual_score(
+                    s["quarter_average"], normalised, s["mass_average"], parts[s["scheme_id"]]
+                )
             derived[s["cadre_id"]].update(ledger_normalised=normalised, score=score, category_size=len(members))
             if score is not None and not s["on_probation"]:
                 scores[s["cadre_id"]] = score
@@ -491,16 +493,18 @@ def _decimal(text):
     return Decimal(text)
 
 
+_NO_ENTRIES = {}
 _QUARTER_KEYS = tuple((q, f"q{q}_grade", f"q{q}_score", range(3 * q - 2, 3 * q + 1)) for q in (1, 2, 3, 4))
 
 
 def _cadre_year(year, s, d, cadre, as_of, sanctions, grades, cards, entries):
     months = [_decimal(v) for v in s["month_deductions"]] if s["month_deductions"] else [ZERO] * 12
-    by_month = defaultdict(list)
-    by_category = defaultdict(list)
-    for entry_id, month, category in entries.get(s["cadre_id"], ()):
-        by_month[month].append(entry_id)
-        by_category[category].append(entry_id)
+    by_month = by_category = _NO_ENTRIES  # most cadres: no deduction entry near a threshold
+    if s["cadre_id"] in entries:
+        by_month, by_category = defaultdict(list), defaultdict(list)
+        for entry_id, month, category in entries[s["cadre_id"]]:
+            by_month[month].append(entry_id)
+            by_category[category].append(entry_id)
     review_ids = s["review_ids"] or [None] * 4
     quarters = [
         flags.QuarterFact(
@@ -529,7 +533,7 @@ def _cadre_year(year, s, d, cadre, as_of, sanctions, grades, cards, entries):
         earlier_grades=grades.get(s["cadre_id"], {}),
         quarters=tuple(quarters),
         months=tuple(
-            flags.MonthFact(m, months[m - 1], tuple(by_month.get(m, ()))) for m in range(1, 13) if months[m - 1]
+            flags.MonthFact(m, points, tuple(by_month.get(m, ()))) for m, points in enumerate(months, 1) if points
         ),
         sanctions=tuple(sanctions.get(s["cadre_id"], ())),
         category_deductions=tuple(
