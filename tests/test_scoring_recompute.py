@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import (
@@ -254,3 +254,23 @@ def test_the_ledger_read_on_a_second_connection_gives_the_year_one_connection_gi
         again = recompute(2025)
     assert called == ["ledger_totals"]
     assert (again["summaries_changed"], again["flags_changed"]) == (0, 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_ledger_is_read_on_this_connection_when_a_second_one_cannot_be_opened(scored, monkeypatch):
+    wrapper = type(connections[DEFAULT_DB_ALIAS])
+    copy = wrapper.copy
+
+    def unreachable(self, alias=None):
+        other = copy(self, alias)
+        other.settings_dict["PORT"] = "1"  # nothing listens there: connection refused
+        return other
+
+    monkeypatch.setattr(wrapper, "copy", unreachable)
+
+    result = recompute(2025)
+
+    assert result["cadres"] == 3
+    assert summary(scored.cadre_a).score == Decimal("94.10")
+    assert summary(scored.cadre_b).month_deductions[4] == "-7.0"

@@ -8,7 +8,8 @@ column as one JSON array instead; a value every row shares is sent once):
 by the ORM, and the server parses one literal per column instead of an ``ARRAY[…]`` expression of
 one node per value (which, at 20,000 rows of 40 columns, took three times as long as the writing).
 Elsewhere (the embedded SQLite demo) ``bulk_create`` with ``update_conflicts`` and ``bulk_update``
-do it. ``Pipeline`` runs such writes (and queries) in the background on the same transaction.
+do it. ``Pipeline`` runs such writes (and queries) in the background on the same transaction;
+``Beside`` runs a read on a second connection that sees what this transaction sees.
 """
 
 import json

@@ -14,10 +14,11 @@ Three steps, each a handful of queries whatever the number of cadres:
 
 Only rows whose values change are written, so running it twice changes nothing the second time.
 
-On PostgreSQL the database works in the background while Python does (``bulk.Pipeline``, same
-connection and transaction): the ledger statement runs while the cadres' other columns are built,
-the flags' inputs are read while the year is graded, and the writes run while the flags are
-evaluated.
+On PostgreSQL the database works in the background while Python does. The ledger statement runs
+on a second connection that sees what this transaction sees (``bulk.Beside``) while this one reads
+the cadres, their reviews and what grading and the flags need, and builds the cadres' other
+columns. Then, on this connection and transaction (``bulk.Pipeline``), the flags' inputs are read
+while the year is graded, and the writes run while the flags are evaluated.
 """
 
 import json
@@ -27,7 +28,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from records.importing import cyclic_gc_paused
@@ -229,7 +230,7 @@ def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, b
     if not cadres:
         if ledger is not None:
             ledger.result()
-        return dict
+        return lambda: {}
     if beside and ledger is None:
         ledger = beside.call(ledger_totals, year, cadre_ids=[c["id"] for c in cadres])
     reviews = _tuples(_approved_reviews(year, review_filter))
@@ -247,7 +248,14 @@ def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, b
             ledger.result()
 
     def finish():
-        totals = ledger.result()
+        try:
+            totals = ledger.result()
+        except OperationalError:
+            if beside is None:
+                raise
+            # The second connection could not be opened (the server's connection limit, say) or
+            # was lost: read the ledger on this one instead.
+            totals = ledger_totals(year, cadre_ids=None if every else list(rows), cadre_id_range=cadre_id_range)
         for cadre_id, row in rows.items():
             row.update(_ledger_components(totals.get(cadre_id)))
         return rows
