@@ -18,7 +18,7 @@ import threading
 from concurrent.futures import Future
 from datetime import date, datetime
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 _NUMBER_TYPES = {
     "AutoField",
@@ -307,11 +307,12 @@ class Beside:
     this connection does other reads: ``call`` gives a ``Future`` of the function's result (its ORM
     and ``connection`` are the second connection there). Then the server works on both at once.
 
-    Only on PostgreSQL, in the outer block of a transaction that has written nothing yet: it exports its snapshot
-    (``pg_export_snapshot``) and the second connection imports it (``SET TRANSACTION SNAPSHOT``,
-    read-only, repeatable read), so both read the same committed rows. A transaction that has
-    written holds rows no other connection can see, so there (and on SQLite, or outside a
-    transaction) ``available`` is false and the caller does its reads on its own connection.
+    Only on PostgreSQL, in the outer block of a transaction that has written nothing yet: it
+    exports its snapshot (``pg_export_snapshot``) and the second connection imports it (``SET
+    TRANSACTION SNAPSHOT``, read-only, repeatable read), so both read the same committed rows. A
+    transaction that has written holds rows no other connection can see, so there (and on SQLite,
+    or outside a transaction) ``available`` is false and the caller does its reads on its own
+    connection.
     Instrumentation of this connection (``execute_wrapper``) applies to the second one too.
 
     Leaving the ``with`` block waits for the call and closes the second connection.
@@ -349,12 +350,11 @@ class Beside:
         return future
 
     def _work(self, function, args, kwargs, future):
-        from django.db import transaction
-
-        db = self._db.copy()
-        db.execute_wrappers = list(self._db.execute_wrappers)
-        connections[DEFAULT_DB_ALIAS] = db
+        db = None
         try:
+            db = self._db.copy()
+            db.execute_wrappers = list(self._db.execute_wrappers)
+            connections[DEFAULT_DB_ALIAS] = db
             with transaction.atomic():
                 with db.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -366,7 +366,8 @@ class Beside:
         else:
             future.set_result(result)
         finally:
-            db.close()
+            if db is not None:
+                db.close()
 
     def __exit__(self, exc_type, exc, tb):
         if self._thread is not None:
