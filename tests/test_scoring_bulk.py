@@ -148,6 +148,17 @@ def test_beside_is_not_available_in_a_transaction_that_has_written(world):
         assert not bulk.Beside().available
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_beside_is_not_available_once_the_outer_transaction_has_written(world):
+    with transaction.atomic():
+        assert bulk.Beside().available
+        Cadre.objects.filter(pk=world.cadre_a.pk).update(name="改名")
+        assert not bulk.Beside().available
+        with transaction.atomic():  # a savepoint cannot export its snapshot either
+            assert not bulk.Beside().available
+
+
 def _committed_elsewhere(sql, params):
     other = connection.copy()
     try:

@@ -224,28 +224,29 @@ def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, b
     background of this one while the rows are built (``bulk.Pipeline``)."""
     review_filter, cadre_filter = _target_filter(unit, cadre_ids, cadre_id_range)
     beside = beside if beside is not None and beside.available else None
-    every = cadre_ids is None and unit is None
-    ledger = beside.call(ledger_totals, year, cadre_id_range=cadre_id_range) if beside and every else None
+    # The ledger of every cadre (of an id range) needs no list of ids: it can start before they are read.
+    target = {"cadre_id_range": cadre_id_range} if cadre_ids is None and unit is None else None
+    ledger = beside.call(ledger_totals, year, **target) if beside is not None and target else None
     cadres = _cadres(cadre_filter)
     if not cadres:
-        if ledger is not None:
-            ledger.result()
         return lambda: {}
-    if beside and ledger is None:
-        ledger = beside.call(ledger_totals, year, cadre_ids=[c["id"] for c in cadres])
+    target = target or {"cadre_ids": [c["id"] for c in cadres]}
+    if beside is not None and ledger is None:
+        ledger = beside.call(ledger_totals, year, **target)
     reviews = _tuples(_approved_reviews(year, review_filter))
     pick = _scheme_picker(year)
     schemes = [pick(c["is_leader"], c["unit__kind"]) for c in cadres]
-    with bulk.Pipeline() as pipeline:
-        if ledger is None:
-            if every:
-                ledger = pipeline.call(ledger_totals, year, cadre_id_range=cadre_id_range)
-            else:
-                ledger = pipeline.call(ledger_totals, year, cadre_ids=[c["id"] for c in cadres])
+
+    def build():
         quarters = _quarters_by_cadre(reviews)
-        rows = {c["id"]: _components(c, quarters.get(c["id"], {}), s) for c, s in zip(cadres, schemes, strict=True)}
-        if beside is None:
-            ledger.result()
+        return {c["id"]: _components(c, quarters.get(c["id"], {}), s) for c, s in zip(cadres, schemes, strict=True)}
+
+    if beside is not None:
+        rows = build()
+    else:
+        with bulk.Pipeline() as pipeline:  # the statement runs in the background of this connection
+            ledger = pipeline.call(ledger_totals, year, **target)
+            rows = build()
 
     def finish():
         try:
@@ -255,7 +256,7 @@ def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, b
                 raise
             # The second connection could not be opened (the server's connection limit, say) or
             # was lost: read the ledger on this one instead.
-            totals = ledger_totals(year, cadre_ids=None if every else list(rows), cadre_id_range=cadre_id_range)
+            totals = ledger_totals(year, **target)
         for cadre_id, row in rows.items():
             row.update(_ledger_components(totals.get(cadre_id)))
         return rows
