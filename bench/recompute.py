@@ -198,18 +198,15 @@ def _profiled(work):
 def _ours(year):
     from assessments.scoring.compute import recompute
 
-    steps = []
-    last = [time.perf_counter()]
+    marks = {}
 
     def progress(done, total):
-        now = time.perf_counter()
-        if done:
-            steps.append(now - last[0])
-        last[0] = now
+        marks.setdefault(done, time.perf_counter())  # step 0 starts; step 1 (the components) ends
 
     result = recompute(year, progress=progress)
-    names = ("components", "grades and flags")
-    parts = ", ".join(f"{n} {s:.2f} s" for n, s in zip(names, steps, strict=False))
+    ended = time.perf_counter()
+    steps = (("components", marks[1] - marks[0]), ("grades and flags", ended - marks[1]))
+    parts = ", ".join(f"{n} {s:.2f} s" for n, s in steps)
     return (
         f"{parts}; {result['summaries_changed']} summaries changed, {result['flags_changed']} flags written, "
         f"{result['flags_raised']} raised"

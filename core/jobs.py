@@ -1,6 +1,6 @@
 """Background jobs with progress: created by a service, run by a Celery task, watched from a page."""
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from .models import Job, JobStatus
@@ -19,7 +19,35 @@ def job_claim(job_id):
 
 
 def job_progress(job_id, *, done, total):
+    """Record how far a job has got, where its page sees it at once.
+
+    Work that runs in one transaction (a recompute) would otherwise publish its progress only at
+    its commit, and hold the job's row locked until then. On PostgreSQL, inside a transaction, the
+    progress is therefore written through a second connection that commits it at once. A job row
+    that connection cannot see yet (created in this same transaction) or cannot lock at once is
+    updated on this connection instead, as outside a transaction."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block and _progress_aside(job_id, done, total):
+        return
     Job.objects.filter(pk=job_id).update(done=done, total=total)
+
+
+def _progress_aside(job_id, done, total):
+    """Write the progress through a second connection (autocommit); False when it could not."""
+    aside = connection.copy()
+    try:
+        with aside.cursor() as cursor:
+            # SKIP LOCKED: a row this transaction has locked would make the second connection wait
+            # for this one, which waits for it: skipped, it is updated on this connection instead.
+            cursor.execute(
+                f"UPDATE {Job._meta.db_table} SET done = %s, total = %s "  # noqa: S608 (the table's name)
+                f"WHERE id = (SELECT id FROM {Job._meta.db_table} WHERE id = %s FOR UPDATE SKIP LOCKED)",
+                [done, total, job_id],
+            )
+            return cursor.rowcount == 1
+    except DatabaseError:  # no second connection to be had (the server's limit, say)
+        return False
+    finally:
+        aside.close()
 
 
 def job_finish(job_id, result):

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection, transaction
 from django.urls import reverse
 
 from core.jobs import job_fail, job_finish, job_progress
@@ -108,3 +109,46 @@ def test_the_job_views_only_answer_get(world, as_user, job, method):
     client = as_user(world.reviewer)
     assert getattr(client, method)(page(job)).status_code == 405
     assert getattr(client, method)(status(job)).status_code == 405
+
+
+def _seen_elsewhere(job):
+    """The job's (done, total) as another connection reads it, locking the row without waiting: a
+    row this test's transaction holds locked raises instead."""
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT done, total FROM core_job WHERE id = %s FOR UPDATE NOWAIT", [job.pk])
+            return cursor.fetchone()
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_progress_made_inside_a_transaction_shows_before_it_commits(job):
+    with transaction.atomic():
+        job_progress(job.pk, done=2, total=6)
+        assert _seen_elsewhere(job) == (2, 6)  # the page sees it now, and the row is not held
+        job_progress(job.pk, done=3, total=6)
+        assert _seen_elsewhere(job) == (3, 6)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_progress_of_a_job_row_this_transaction_holds_is_written_here_without_waiting(job):
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)  # now locked by this transaction
+        job_progress(job.pk, done=1, total=4)
+        job.refresh_from_db()
+        assert (job.done, job.total) == (1, 4)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (JobStatus.RUNNING, 1, 4)
+
+
+def test_progress_of_a_job_created_in_the_same_transaction_is_kept(world):
+    # In a test's own transaction no other connection sees the row: it is written on this one.
+    with transaction.atomic():
+        job = Job.objects.create(kind="open_review_cycle", params={}, created_by=world.reviewer)
+        job_progress(job.pk, done=5, total=10)
+    job.refresh_from_db()
+    assert (job.done, job.total, job.percent) == (5, 10, 50)

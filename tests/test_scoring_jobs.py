@@ -5,11 +5,14 @@ from io import StringIO
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from accounts.models import Role
 from assessments.models import AnnualSummary
+from assessments.scoring.compute import STEPS, recompute
 from assessments.scoring.jobs import JOB_KIND, recompute_start
 from audit.models import Action, AuditEvent
+from core.jobs import job_progress
 from core.models import Job, JobStatus
 from records.services.ledger import entry_confirm
 from tests.factories import UserFactory, grant, make_entry
@@ -34,7 +37,7 @@ def test_the_committee_runs_a_recompute_job_with_a_result_summary(world, eager_c
 
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
-    assert (job.done, job.total) == (3, 3)
+    assert (job.done, job.total) == (STEPS, STEPS)
     assert job.result["cadres"] == 3 and job.result["summaries_changed"] == 3
     assert AnnualSummary.objects.filter(year=2025).count() == 3
     assert AuditEvent.objects.filter(action=Action.COMPUTE, actor_id=world.committee.pk).exists()
@@ -129,3 +132,31 @@ def test_the_job_page_shows_the_summary_and_links_to_the_scores(world, as_user, 
     assert "重新计算年度得分和人选提示" in page
     assert "已评分干部" in page
     assert f"/reviews/annual/?year=2025&amp;unit={world.town_a.pk}" in page
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_recompute_shows_each_step_on_its_job_page_while_it_runs(world):
+    year_of_reviews(world.cadre_a, ["好"] * 4, [92] * 4)
+    job = Job.objects.create(kind=JOB_KIND, params={"year": 2025, "unit_id": None}, status=JobStatus.RUNNING)
+    other = connection.copy()
+    seen = []
+
+    def progress(done, total):
+        job_progress(job.pk, done=done, total=total)
+        # What the job page reads while the recompute's transaction is open (NOWAIT: the
+        # recompute must not hold the row), and that none of the summaries is committed yet.
+        with other.cursor() as cursor:
+            cursor.execute("SELECT done, total FROM core_job WHERE id = %s FOR UPDATE NOWAIT", [job.pk])
+            row = cursor.fetchone()
+            cursor.execute("SELECT count(*) FROM assessments_annualsummary")
+            seen.append((*row, cursor.fetchone()[0]))
+
+    try:
+        recompute(2025, progress=progress)
+    finally:
+        other.close()
+
+    # The components, the grading, then the flags of three cadres in one part: the last step.
+    assert seen == [(0, STEPS, 0), (1, STEPS, 0), (2, STEPS, 0), (STEPS, STEPS, 0)]
+    assert AnnualSummary.objects.filter(year=2025).count() == 3

@@ -619,6 +619,9 @@ class _FlagWriter:
 # A county of at least this many cadres has its flags written in this many parts (see _FlagWriter).
 FLAG_PARTS_FROM = 1000
 FLAG_PARTS = 4
+# The steps a recompute reports to ``progress``: the components (the ledger), the grading, each part
+# of the flags.
+STEPS = 2 + FLAG_PARTS
 
 
 _SUMMARY_COLUMNS = ["cadre_id", "final_grade", *_COMPUTED_COLUMNS]
@@ -666,10 +669,12 @@ class _YearReads:
 
 
 @cyclic_gc_paused()
-def grade_and_flag(year, *, components=None, flag_cadre_ids=None, reads=None):
+def grade_and_flag(year, *, components=None, flag_cadre_ids=None, reads=None, progress=None):
     """Grade every summary of the year, with fresh ``components`` (cadre_id → column values) over
     the stored ones; write what changed in one statement; refresh the flags (of ``flag_cadre_ids``,
-    else all). ``reads``: a ``_YearReads`` of the year read already."""
+    else all). ``reads``: a ``_YearReads`` of the year read already. ``progress(done, total)`` is
+    told when the grading (step 2 of ``STEPS``) and each part of the flags (the steps after it) end."""
+    report = progress or (lambda done, total: None)
     if reads is None or (reads.history is None and flag_cadre_ids is None):
         reads = _YearReads(year, every_flag=flag_cadre_ids is None)
     cadres, stored, as_of, sanctions = reads.cadres, reads.stored, reads.as_of, reads.sanctions
@@ -688,6 +693,7 @@ def grade_and_flag(year, *, components=None, flag_cadre_ids=None, reads=None):
         if flag_cadre_ids is None:  # every cadre's flags: their inputs need not wait for the grades
             inputs = pipeline.call(_flag_inputs, year, summaries, thresholds, None, reads.history)
         derived = grade(summaries, cadres, schemes, _barred(year, sanctions, as_of), reads.quotas)
+        report(2, STEPS)
         rows = {cid: {**{c: s[c] for c in _COMPONENT_COLUMNS}, **derived[cid]} for cid, s in merged.items()}
         changed = {cid for cid, row in rows.items() if cid not in stored or _differs(row, stored[cid])}
         stored = merged
@@ -708,29 +714,31 @@ def grade_and_flag(year, *, components=None, flag_cadre_ids=None, reads=None):
                 for flag in flags.evaluate(cy, thresholds[s["scheme_id"]], dismissed_cards=dismissed[cid]):
                     evaluated[(cid, flag.kind)] = flag
             writer.part(evaluated)
+            report(2 + FLAG_PARTS * min(start + size, len(in_scope)) // len(in_scope), STEPS)
         counts = writer.finish()
     return {"cadres": len(summaries), "graded_changed": changed, **counts}
 
 
 def recompute(year, *, unit=None, cadre_ids=None, progress=None):
     """Refresh the chosen cadres' components (all by default), grade the year and refresh the flags
-    (all of them on a full run; the chosen and the changed cadres' otherwise)."""
+    (all of them on a full run; the chosen and the changed cadres' otherwise). ``progress(done,
+    total)`` is told of the start and of the end of each of the ``STEPS``: the components, the
+    grading, the parts of the flags (``grade_and_flag``)."""
     started = time.monotonic()
     report = progress or (lambda done, total: None)
     partial = unit is not None or cadre_ids is not None
     with transaction.atomic(), cyclic_gc_paused():
         _lock(year)
-        report(0, 3)
+        report(0, STEPS)
         with bulk.Beside() as beside:
             rows = _start_components(year, unit=unit, cadre_ids=cadre_ids, beside=beside)
             # While the ledger statement runs on the second connection, this one reads what the
             # grading and the flags need.
             reads = _YearReads(year, every_flag=not partial) if beside.available else None
             components = rows()
-        report(1, 3)
+        report(1, STEPS)
         flagged = set(components) if partial else None
-        result = grade_and_flag(year, components=components, flag_cadre_ids=flagged, reads=reads)
-        report(3, 3)
+        result = grade_and_flag(year, components=components, flag_cadre_ids=flagged, reads=reads, progress=report)
     result["summaries_changed"] = len(result.pop("graded_changed"))
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
