@@ -545,15 +545,14 @@ def _falling_runs(quarters, falls):
     """Maximal runs of consecutive quarters whose score fell at least ``falls`` times in a row."""
     runs, run = [], []
     for q in quarters:
-        if q.score is None:
-            run = []
-            continue
-        if run and q.quarter == run[-1].quarter + 1 and q.score < run[-1].score:
+        if q.score is not None and run and q.quarter == run[-1].quarter + 1 and q.score < run[-1].score:
             run.append(q)
-        else:
-            if len(run) > max(falls, 1):
-                runs.append(run)
-            run = [q]
+            continue
+        # The run ends here: by a score that did not fall, a gap, or a quarter without a score yet
+        # (Q4 still in review must not lose Q1 → Q2 → Q3).
+        if len(run) > max(falls, 1):
+            runs.append(run)
+        run = [q] if q.score is not None else []
     if len(run) > max(falls, 1):
         runs.append(run)
     return runs

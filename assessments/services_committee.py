@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.roles import has_role
 from audit.context import acting
+from records.models import Sanction
 from records.selectors import subtree_ids, unit_in_scope
 
 from .models import (
@@ -31,14 +32,13 @@ from .models import (
     UnitExcellentQuota,
 )
 from .models.annual import FlagFields, SummaryFields
+from .rules import GRADES
 from .scoring.jobs import refresh_soon
 from .selectors_scores import flags_visible_to, grade_note_labels, summaries_visible_to, unit_excellent_usage
 
 COMMITTEE = {Role.COMMITTEE}
 NOTE_MAX = 300
-# Grading notes that keep a cadre from 优秀 whoever decides (DOMAIN §5).
 CARDS = ("yellow_card", "red_card")
-EXCELLENT_BARS = ("poor_quarter_bars_excellent", "sanction_bars_excellent")
 
 
 def _require_committee(actor, visible):
@@ -112,20 +112,12 @@ def summary_final_grade_set(*, actor, summary, grade, note):
             raise ValidationError({"note": _("Write the committee's comment on the probation year.")})
     elif grade and grade != summary.suggested_grade and not note:
         raise ValidationError({"note": _("Say why the grade differs from the suggested one.")})
-    if grade == AnnualGrade.EXCELLENT and summary.final_grade != AnnualGrade.EXCELLENT:
-        barred = [n for n in summary.grade_notes if n in EXCELLENT_BARS]
-        if barred:
-            raise ValidationError(
-                {"grade": _("优秀 is barred: %(why)s") % {"why": ", ".join(grade_note_labels(barred))}}
-            )
-        used, limit = unit_excellent_usage(summary)
-        if used >= limit:
-            raise ValidationError(
-                {
-                    "grade": _("The unit's 优秀 quota is used (%(used)d of %(limit)d); lower another grade first.")
-                    % {"used": used, "limit": limit}
-                }
-            )
+    # The year's grade becomes 优秀: given by the committee, or the suggestion back when the
+    # committee's grade is withdrawn.
+    before = summary.final_grade or summary.suggested_grade
+    after = grade or ("" if summary.on_probation else summary.suggested_grade)
+    if after == AnnualGrade.EXCELLENT and before != AnnualGrade.EXCELLENT:
+        _excellent_check(summary, withdrawing=not grade)
     if not grade and not summary.on_probation:
         # Withdrawn: the suggestion counts again; the audit log keeps what was decided before.
         summary.final_grade, summary.final_note, summary.decided_by, summary.decided_at = "", "", None, None
@@ -137,6 +129,44 @@ def summary_final_grade_set(*, actor, summary, grade, note):
     # The committee's grade is the year's grade for the flags (红牌, 调整, 优先提拔): refresh them.
     refresh_soon([summary.cadre_id], [summary.year])
     return summary
+
+
+def _excellent_bars(summary):
+    """Why this cadre's year may not be 优秀 (DOMAIN §5), from the facts rather than the grading's
+    notes (which name a bar only where it took 优秀 away from a 称职 score): a quarter graded 较差, a
+    sanction decided in the year whose measure bars 优秀."""
+    bars = []
+    if GRADES[-1] in (summary.q1_grade, summary.q2_grade, summary.q3_grade, summary.q4_grade):
+        bars.append("poor_quarter_bars_excellent")
+    if Sanction.objects.filter(
+        cadre_id=summary.cadre_id,
+        measure__blocks_excellent=True,
+        decided_on__year=summary.year,
+        decided_on__lte=timezone.localdate(),
+    ).exists():
+        bars.append("sanction_bars_excellent")
+    return bars
+
+
+def _excellent_check(summary, *, withdrawing):
+    bars = _excellent_bars(summary)
+    if bars:
+        why = ", ".join(grade_note_labels(bars))
+        if withdrawing:
+            message = _("Withdrawing would give back the suggested 优秀, which is barred: %(why)s. Choose a grade.")
+        else:
+            message = _("优秀 is barred: %(why)s")
+        raise ValidationError({"grade": message % {"why": why}})
+    used, limit = unit_excellent_usage(summary)
+    if used >= limit:
+        if withdrawing:
+            message = _(
+                "Withdrawing would give back the suggested 优秀, but the unit's 优秀 quota is used "
+                "(%(used)d of %(limit)d). Choose a grade, or lower another grade first."
+            )
+        else:
+            message = _("The unit's 优秀 quota is used (%(used)d of %(limit)d); lower another grade first.")
+        raise ValidationError({"grade": message % {"used": used, "limit": limit}})
 
 
 # --- Unit quotas ----------------------------------------------------------------------------------

@@ -420,6 +420,18 @@ TALK = [
         None,
     ),
     ("a missing quarter breaks the run", {"quarters": (q(1, score=95), q(3, score=93), q(4, score=92))}, {}, None),
+    (
+        "two falls before a quarter still in review",
+        {"quarters": (q(1, score=95), q(2, score=93), q(3, score=92), QuarterFact(4))},
+        {},
+        ["talk.falling_score"],
+    ),
+    (
+        "a quarter not yet scored breaks the run",
+        {"quarters": (q(1, score=95), QuarterFact(2), q(3, score=93), q(4, score=92))},
+        {},
+        None,
+    ),
     ("an equal score is no fall", {"quarters": (q(1, score=95), q(2, score=95), q(3, score=92))}, {}, None),
     (
         "one fall is enough when set",

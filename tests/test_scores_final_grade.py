@@ -1,6 +1,7 @@
 """summary_final_grade_set: the committee's annual grade, within the 优秀 quota, with a note when it
 differs from the suggestion; a cadre on probation gets a comment only."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments.models import AnnualSummary
 from assessments.services_committee import summary_final_grade_set
 from audit.models import AuditEvent
+from records.models import SanctionMeasure
+from records.services.sanctions import sanction_create
 from tests.factories import make_cadre
 from tests.factories_scores import make_summary
 
@@ -116,3 +119,53 @@ def test_a_final_grade_refreshes_the_cadres_flags_after_commit(world, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         decide(world, summary, "不称职", "全年多次问责")
     assert queued == [([world.cadre_a.pk], 2025)]
+
+
+def test_a_poor_quarter_bars_excellent_even_where_the_grading_noted_nothing(world):
+    # Suggested 基本称职: the grading names a bar only where it took 优秀 from a 称职 score.
+    summary = make_summary(world.cadre_a, q3_grade="较差", suggested_grade="基本称职", grade_notes=[])
+    with pytest.raises(ValidationError) as exc:
+        decide(world, summary, "优秀", "破格")
+    assert "较差" in str(exc.value.message_dict["grade"])
+    assert AnnualSummary.objects.get(pk=summary.pk).final_grade == ""
+
+
+def test_a_sanction_of_the_year_that_bars_excellent_bars_the_committees_excellent(world):
+    warning = SanctionMeasure.objects.get(kind="政务处分", name="警告")
+    assert warning.blocks_excellent
+    sanction_create(
+        actor=world.clerk,
+        cadre=world.cadre_a,
+        measure=warning,
+        decided_on=date(2025, 5, 6),
+        document_no="青纪〔2025〕3号",
+        reason="违反工作纪律",
+    )
+    # The unit's share would allow it: only the sanction stands in the way.
+    summary = make_summary(world.cadre_a, suggested_grade="称职", grade_notes=[], excellent_share=Decimal("1"))
+    with pytest.raises(ValidationError) as exc:
+        decide(world, summary, "优秀", "表现突出")
+    assert "处分" in str(exc.value.message_dict["grade"])
+    # A sanction of another year does not bar this one (a unit of one with a share that allows it).
+    other = make_summary(world.cadre_a, 2026, suggested_grade="称职", grade_notes=[], excellent_share=Decimal("1"))
+    decide(world, other, "优秀", "表现突出")
+    assert AnnualSummary.objects.get(pk=other.pk).final_grade == "优秀"
+
+
+def test_withdrawing_a_grade_may_not_give_back_a_suggested_excellent_over_the_quota(world):
+    """Five graded cadres at 20%: the committee lowers the suggested 优秀 and gives the place to
+    another; withdrawing the first decision would make two 优秀."""
+    cadres = [make_cadre(world.town_a, name=f"干部{i}") for i in range(4)]
+    first = make_summary(world.cadre_a, suggested_grade="优秀", unit_rank=1)
+    others = [make_summary(c, suggested_grade="称职", unit_rank=i + 2) for i, c in enumerate(cadres)]
+    decide(world, first, "称职", "让出名额")
+    decide(world, others[0], "优秀", "表现突出")
+
+    with pytest.raises(ValidationError) as exc:
+        decide(world, first, "")
+    assert "撤销后将恢复建议等次“优秀”" in str(exc.value.message_dict["grade"])
+    assert AnnualSummary.objects.get(pk=first.pk).final_grade == "称职"
+
+    decide(world, others[0], "", "")  # the place is given back: now the suggestion may return
+    decide(world, first, "")
+    assert AnnualSummary.objects.get(pk=first.pk).grade == "优秀"
