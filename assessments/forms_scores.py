@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 from records.forms import DateInput, UnitChoiceField
@@ -146,7 +147,7 @@ class QuotaForm(forms.Form):
         decimal_places=1,
         help_text=_("E.g. 25 for a unit rated excellent; the scheme's share applies to units without one."),
     )
-    note = forms.CharField(label=_("basis"), max_length=200, required=False)
+    note = forms.CharField(label=pgettext_lazy("excellent quota", "basis"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

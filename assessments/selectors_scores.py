@@ -8,12 +8,13 @@ the new unit sees the history of the cadre it received (as on the cadre page).
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.roles import has_role, scope_ids
 from records.models import Unit
 from records.selectors import subtree_ids
 
 from .annual_rules import excellent_limit
+from .flags import KINDS
 from .models import (
     AnnualGrade,
     AnnualSummary,
@@ -92,6 +93,16 @@ def snapshots_visible_to(user, *, roles=SCORE_ROLES):
 
 def grade_note_labels(codes):
     return [str(GRADE_NOTES.get(code, code)) for code in codes]
+
+
+def with_actor_names(events):
+    """Give each audit event ``actor``: its user as the rest of the pages name them (the full name),
+    where the log keeps the login name; the login name for a user no longer there. One query."""
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    users = {u.pk: str(u) for u in User.objects.filter(pk__in=ids)} if ids else {}
+    for e in events:
+        e.actor = users.get(e.actor_id, e.actor_name)
+    return events
 
 
 def can_read_scores(user):
@@ -208,9 +219,8 @@ def unit_excellent_usage(summary):
 # --- Flags ----------------------------------------------------------------------------------------
 
 
-def flag_table(flags, *, kind="", state="", decision="", unit=None, year=None, q=""):
-    """Flags filtered for the list pages and the API; withdrawn ones last within a kind."""
-    qs = flags.select_related(*FLAG_RELATED)
+def _flags_filtered(flags, *, kind="", state="", decision="", unit=None, year=None, q=""):
+    qs = flags
     if kind:
         qs = qs.filter(kind=kind)
     if state:
@@ -223,17 +233,22 @@ def flag_table(flags, *, kind="", state="", decision="", unit=None, year=None, q
         qs = qs.filter(year=year)
     if q:
         qs = qs.filter(Q(cadre__name__contains=q) | Q(cadre__staff_no__startswith=q))
-    order = Case(*[When(state=s, then=Value(n)) for s, n in STATE_ORDER.items()], output_field=IntegerField())
-    return qs.order_by("-year", "kind", order, "unit__depth", "unit__code", "cadre__staff_no", "id")
+    return qs
 
 
-def flag_counts(flags, *, year=None, unit=None):
-    """How many raised flags of each kind (for the tabs), one query."""
-    qs = flags.filter(state=FlagState.RAISED)
-    if year:
-        qs = qs.filter(year=year)
-    if unit is not None:
-        qs = qs.filter(unit_id__in=subtree_ids([unit.pk]))
+def flag_table(flags, **filters):
+    """Flags filtered for the list pages and the API: by year, then kind in the order of the tabs
+    (``flags.KINDS``), withdrawn ones last within a kind."""
+    qs = _flags_filtered(flags.select_related(*FLAG_RELATED), **filters)
+    kinds = Case(*[When(kind=k, then=Value(n)) for n, k in enumerate(KINDS)], default=Value(len(KINDS)))
+    states = Case(*[When(state=s, then=Value(n)) for s, n in STATE_ORDER.items()], output_field=IntegerField())
+    return qs.order_by("-year", kinds, states, "unit__depth", "unit__code", "cadre__staff_no", "id")
+
+
+def flag_counts(flags, **filters):
+    """How many flags of each kind ``flag_table`` lists under the same filters but the kind (for the
+    tabs), one query."""
+    qs = _flags_filtered(flags, **{**filters, "kind": ""})
     return dict(qs.values("kind").annotate(n=Count("id")).order_by().values_list("kind", "n"))
 
 

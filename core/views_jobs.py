@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from records.models import Unit
+
 from .models import Job, JobStatus
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
@@ -39,16 +41,34 @@ def _score_links(job):
     query = {"year": job.params["year"]}
     if job.params.get("unit_id"):
         query["unit"] = job.params["unit_id"]
+    query = urlencode(query)
     return [
-        (_("Annual summary"), f"{reverse('assessments:score-list')}?{urlencode(query)}"),
-        (_("Flags"), f"{reverse('assessments:flag-list')}?{urlencode({'year': job.params['year']})}"),
+        (_("Annual summary"), f"{reverse('assessments:score-list')}?{query}"),
+        (_("Flags"), f"{reverse('assessments:flag-list')}?{query}"),
     ]
 
 
-# What each kind of job is called and where its user goes once it is done.
+def _summary(job, labels=RESULT_LABELS):
+    return [(labels.get(k, k), v) for k, v in job.result.items()]
+
+
+def _score_summary(job):
+    """A recompute of one unit refreshes the numbers of that unit's cadres only, but grades every
+    summary of the year again (grades are relative), so its count of summaries is named for that."""
+    unit_id = job.params.get("unit_id")
+    if not unit_id or not job.result:
+        return _summary(job)
+    rows = _summary(job, {**RESULT_LABELS, "cadres": _("Summaries graded again, county-wide (grades are relative)")})
+    unit = Unit.objects.filter(pk=unit_id).values_list("name", flat=True).first()
+    if unit is not None:
+        rows.insert(0, (_("Cadres recomputed"), _("%(unit)s and its subunits") % {"unit": unit}))
+    return rows
+
+
+# What each kind of job is called, where its user goes once it is done, and how its result reads.
 KINDS = {
-    "open_review_cycle": (gettext_lazy("Opening a review cycle"), _review_links),
-    "recompute_scores": (gettext_lazy("Recomputing annual scores and flags"), _score_links),
+    "open_review_cycle": (gettext_lazy("Opening a review cycle"), _review_links, _summary),
+    "recompute_scores": (gettext_lazy("Recomputing annual scores and flags"), _score_links, _score_summary),
 }
 
 
@@ -76,7 +96,7 @@ def _status(job):
 @require_http_methods(["GET"])
 def job_detail(request, pk):
     job = _job_for_user(request.user, pk)
-    title, links = KINDS.get(job.kind, (job.kind, None))
+    title, links, summary = KINDS.get(job.kind, (job.kind, None, _summary))
     return render(
         request,
         "core/job_detail.html",
@@ -84,7 +104,7 @@ def job_detail(request, pk):
             "job": job,
             "title": title,
             "finished": job.status in FINISHED,
-            "summary": [(RESULT_LABELS.get(k, k), v) for k, v in job.result.items()],
+            "summary": summary(job),
             "links": links(job) if links and job.status == JobStatus.DONE else [],
         },
     )

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import CandidateFlag, FlagDecision, FlagState
+from audit.models import AuditEvent
 from tests.factories import UserFactory, grant
 from tests.factories_scores import make_flag
 
@@ -47,6 +48,46 @@ def test_deciding_again_shows_both_decisions_in_the_history(world, as_user, flag
     pending, accepted, dismissed = (str(d.label) for d in FlagDecision)
     assert [tuple(map(str, e.decision_change)) for e in history] == [(pending, accepted), (accepted, dismissed)]
     assert CandidateFlag.objects.get(pk=flag.pk).decision == "dismissed"
+
+
+def test_the_history_names_whoever_decided_as_the_rest_of_the_page_does(world, as_user, flag):
+    client = as_user(world.committee)
+    client.post(url(flag), {"decision": "dismissed", "note": "已提拔"})
+    response = client.get(url(flag))
+    name = world.committee.full_name
+    assert name and name != world.committee.username
+    [event] = response.context["history"]
+    assert event.actor == name
+    assert f"· {name} ·" in response.text and "· committee ·" not in response.text
+
+
+def test_the_history_keeps_the_logged_name_of_a_user_no_longer_there(world, as_user, flag):
+    AuditEvent.objects.create(
+        action="update",
+        model="assessments.candidateflag",
+        object_id=str(flag.pk),
+        changes={"decision": ["", "accepted"]},
+        actor_id=999_999,
+        actor_name="gone_member",
+    )
+    [event] = as_user(world.committee).get(url(flag)).context["history"]
+    assert event.actor == "gone_member"
+
+
+def test_the_decision_note_reads_with_the_full_width_colon(world, as_user, flag):
+    client = as_user(world.committee)
+    client.post(url(flag), {"decision": "dismissed", "note": "已提拔"})
+    text = client.get(url(flag)).text
+    assert text.count("决定说明： 已提拔") == 2  # under the flag, and in the history
+    assert "决定说明:" not in text
+
+
+def test_the_decision_is_a_group_named_by_its_legend_and_no_label_points_nowhere(world, as_user, flag):
+    text = as_user(world.committee).get(url(flag)).text
+    assert 'for=""' not in text
+    assert '<fieldset class="field">' in text and "<legend>决定<span" in text
+    assert 'id="id_decision_0"' in text
+    assert '<label for="id_note">决定说明</label>' in text
 
 
 def test_a_withdrawn_flag_shows_its_old_decision_and_takes_no_new_one(world, as_user, flag):

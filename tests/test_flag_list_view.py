@@ -68,9 +68,36 @@ def test_it_filters_by_state_decision_unit_and_year(world, as_user, flags):
     assert ids(q="赵") == {flags["b"].pk}
 
 
-def test_the_tabs_count_raised_flags_per_kind(world, as_user, flags):
-    tabs = {t["kind"]: t["count"] for t in as_user(world.committee).get(URL).context["tabs"]}
-    assert tabs[""] == 3 and tabs["promotion"] == 2 and tabs["talk_reminder"] == 1 and tabs["commendation"] == 0
+def test_the_tabs_count_what_the_list_under_them_shows(world, as_user, flags):
+    client = as_user(world.committee)
+
+    def tabs_and_rows(**params):
+        response = client.get(URL, params)
+        tabs = {t["kind"]: t["count"] for t in response.context["tabs"]}
+        rows = {t: client.get(URL, {**params, "kind": t}).context["page"].paginator.count for t in tabs}
+        return tabs, rows
+
+    # The withdrawn 评先评优 and the blocked 优先提拔 are listed, so they are counted.
+    tabs, rows = tabs_and_rows(year=2025)
+    assert tabs == rows
+    assert (tabs[""], tabs["promotion"], tabs["commendation"]) == (5, 3, 1)
+    # The other filters apply to the counts as to the list.
+    tabs, rows = tabs_and_rows(state="raised", q="李")
+    assert tabs == rows
+    assert (tabs[""], tabs["promotion"], tabs["commendation"]) == (1, 1, 0)
+
+
+def test_the_list_follows_the_order_of_the_tabs(world, as_user, flags):
+    make_flag(world.cadre_a, kind="adjustment")
+    make_flag(world.cadre_a, kind="yellow_card")
+    response = as_user(world.committee).get(URL)
+    tab_order = [t["kind"] for t in response.context["tabs"][1:]]
+    kinds = [f.kind for f in response.context["page"]]
+    assert kinds == sorted(kinds, key=tab_order.index)
+    assert kinds == ["promotion"] * 3 + ["commendation", "talk_reminder", "yellow_card", "adjustment"]
+    # Within a kind: raised before blocked (and withdrawn), then by unit.
+    states = [f.state for f in response.context["page"] if f.kind == "promotion"]
+    assert states == ["raised", "raised", "blocked"]
 
 
 def test_a_township_reviewer_sees_only_the_townships_flags(world, as_user, flags):

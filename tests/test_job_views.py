@@ -72,6 +72,38 @@ def test_a_finished_job_shows_its_summary_and_the_way_to_the_assessor_queue(worl
     assert data["result"]["created"] == 2
 
 
+RECOMPUTED = {"cadres": 599, "summaries_changed": 4, "flags_raised": 1, "flags_withdrawn": 0, "flags_changed": 2}
+
+
+def _recompute_job(world, unit):
+    job = Job.objects.create(
+        kind="recompute_scores", params={"year": 2025, "unit_id": unit.pk if unit else None}, created_by=world.committee
+    )
+    job_finish(job.pk, RECOMPUTED)
+    return job
+
+
+def test_a_units_recompute_keeps_the_unit_in_its_links_and_says_what_was_recomputed(world, as_user):
+    job = _recompute_job(world, world.town_a)
+    response = as_user(world.committee).get(page(job))
+    query = f"?year=2025&amp;unit={world.town_a.pk}"
+    assert f'href="{reverse("assessments:score-list")}{query}"' in response.text
+    assert f'href="{reverse("assessments:flag-list")}{query}"' in response.text
+    # Only the unit's cadres were recomputed; the 599 are the county's summaries graded again.
+    assert response.context["summary"][:2] == [
+        ("重新计算的干部", "东岭镇及其下级单位"),
+        ("全县重新定等的年度汇总（等次按相对排名确定）", 599),
+    ]
+    assert "已评分干部" not in response.text
+
+
+def test_a_county_recompute_counts_the_cadres_scored(world, as_user):
+    job = _recompute_job(world, None)
+    response = as_user(world.committee).get(page(job))
+    assert response.context["summary"][0] == ("已评分干部", 599)
+    assert f'href="{reverse("assessments:flag-list")}?year=2025"' in response.text
+
+
 def test_a_failed_job_shows_its_error(world, as_user, job):
     job_fail(job.pk, RuntimeError("数据库连接中断"))
     client = as_user(world.reviewer)

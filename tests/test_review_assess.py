@@ -78,6 +78,11 @@ def test_it_shows_the_cadre_the_quarter_the_ledger_points_and_the_good_quota(wor
     assert 'id="score-data"' in text and "js/review_score.js" in text
 
 
+def test_the_suggested_grade_reads_with_the_full_width_colon(world, as_user, review):
+    text = as_user(world.reviewer).get(url(review)).text
+    assert "建议等次： <strong data-live-grade>" in text and "建议等次:" not in text
+
+
 def test_an_imported_mass_evaluation_is_filled_in(world, as_user, review):
     review_set_mass(actor=world.clerk, review=review, mass_score=Decimal("88"))
     response = as_user(world.reviewer).get(url(review))

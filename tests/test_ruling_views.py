@@ -214,6 +214,12 @@ def test_detail_answers_405_to_other_methods(world, as_user, ruling, method):
 # --- list ----------------------------------------------------------------------------------------
 
 
+def test_the_list_and_the_page_call_the_basis_a_fault_tolerance_basis(world, as_user, ruling):
+    client = as_user(world.clerk)
+    assert "<th>容错依据</th>" in client.get(LIST).text
+    assert "<strong>容错依据:</strong>" in client.get(detail_url(ruling)).text
+
+
 def test_the_list_is_scoped_through_the_entrys_cadre(world, as_user, ruling, ruling_b):
     assert [r.pk for r in as_user(world.clerk).get(LIST).context["page"]] == [ruling.pk]
     assert {r.pk for r in as_user(world.committee).get(LIST).context["page"]} == {ruling.pk, ruling_b.pk}

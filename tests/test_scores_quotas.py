@@ -59,6 +59,13 @@ def test_the_page_sets_a_quota_in_percent(world, as_user):
     assert [q.pk for q in client.get(URL).context["page"]] == [quota.pk]
 
 
+def test_the_page_calls_the_note_a_basis_not_a_fault_tolerance_basis(world, as_user):
+    unit_quota_set(actor=world.sysadmin, unit=world.town_a, year=2025, share="0.25", note="先进单位")
+    text = as_user(world.sysadmin).get(URL).text
+    assert '<label for="id_note">依据</label>' in text and "<th>依据</th>" in text
+    assert "容错依据" not in text
+
+
 def test_the_page_refuses_a_share_over_100_percent(world, as_user):
     response = as_user(world.sysadmin).post(URL, {"unit": world.town_a.pk, "year": 2025, "percent": "120"})
     assert response.status_code == 200 and "percent" in response.context["form"].errors

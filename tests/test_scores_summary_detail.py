@@ -43,6 +43,41 @@ def test_a_missing_component_shares_out_its_weight(world, as_user):
     assert [r["share"] for r in parts["rows"]] == [Decimal("0.5"), Decimal("0.5"), None]
 
 
+def test_without_a_score_the_breakdown_counts_nothing_and_says_why(world, as_user):
+    cadre = make_cadre(world.town_a, name="试用", on_probation=True)
+    make_summary(
+        cadre,
+        **{f"q{q}_{f}": v for q in (1, 2, 3, 4) for f, v in (("grade", ""), ("score", None))},
+        quarter_average=None,
+        mass_average=None,
+        ledger_normalised=Decimal("18.52"),
+        score=None,
+        grade_notes=["on_probation", "no_approved_quarter"],
+    )
+    response = as_user(world.committee).get(url(cadre))
+    parts = response.context["parts"]
+    assert [(r["value"], r["weight"], r["share"], r["points"]) for r in parts["rows"]] == [
+        (None, None, None, None),
+        (Decimal("18.52"), None, None, None),
+        (None, None, None, None),
+    ]
+    assert not parts["renormalised"]
+    breakdown = response.text.split("得分构成</h2>")[1].split("</section>")[0]
+    assert "18.52" in breakdown and "100%" not in breakdown
+    assert escape(str(GRADE_NOTES["no_approved_quarter"])) in breakdown
+
+
+def test_the_history_names_whoever_decided_as_the_rest_of_the_page_does(world, as_user, summary):
+    client = as_user(world.committee)
+    client.post(url(world.cadre_a), {"grade": "基本称职", "note": "全年两次通报"})
+    response = client.get(url(world.cadre_a))
+    name = world.committee.full_name
+    [event] = response.context["history"]
+    assert event.actor == name and f"· {name} ·" in response.text
+    assert "· committee ·" not in response.text
+    assert "委员会说明：" in response.text and "委员会说明:" not in response.text
+
+
 def test_it_shows_the_flags_of_the_year_with_their_sentences(world, as_user, summary):
     make_flag(world.cadre_a)
     response = as_user(world.committee).get(url(world.cadre_a))

@@ -52,6 +52,7 @@ def test_a_reviewer_may_not_start_a_recompute(world):
 def test_a_township_committee_recomputes_its_township_but_not_the_county(
     world, committee_town, eager_celery, run_on_commit
 ):
+    year_of_reviews(world.cadre_a, ["好"] * 4, [92] * 4)
     with pytest.raises(PermissionDenied):
         recompute_start(actor=committee_town, year=2025)
     with pytest.raises(PermissionDenied):
@@ -65,6 +66,7 @@ def test_a_township_committee_recomputes_its_township_but_not_the_county(
 
 
 def test_a_second_start_while_one_waits_returns_the_waiting_job(world):
+    year_of_reviews(world.cadre_a, ["好"] * 4, [92] * 4)
     waiting = Job.objects.create(kind=JOB_KIND, params={"year": 2025, "unit_id": None}, created_by=world.committee)
 
     assert recompute_start(actor=world.committee, year=2025) == waiting
@@ -124,13 +126,15 @@ def test_the_nightly_task_recomputes_the_current_year(world, eager_celery, time_
 
 
 def test_the_job_page_shows_the_summary_and_links_to_the_scores(world, as_user, eager_celery, run_on_commit):
+    year_of_reviews(world.cadre_a, ["好"] * 4, [92] * 4)
     with run_on_commit():
         job = recompute_start(actor=world.committee, year=2025, unit=world.town_a)
 
     page = as_user(world.committee).get(f"/jobs/{job.pk}/").content.decode()
 
     assert "重新计算年度得分和人选提示" in page
-    assert "已评分干部" in page
+    # One unit's recompute grades the whole county again: the count says so (see test_job_views).
+    assert "全县重新定等的年度汇总" in page
     assert f"/reviews/annual/?year=2025&amp;unit={world.town_a.pk}" in page
 
 
@@ -160,3 +164,12 @@ def test_a_recompute_shows_each_step_on_its_job_page_while_it_runs(world):
     # The components, the grading, then the flags of three cadres in one part: the last step.
     assert seen == [(0, STEPS, 0), (1, STEPS, 0), (2, STEPS, 0), (STEPS, STEPS, 0)]
     assert AnnualSummary.objects.filter(year=2025).count() == 3
+
+
+def test_the_command_refuses_a_year_not_begun_or_with_nothing_recorded(world, time_machine):
+    time_machine.move_to("2026-11-21 10:00 +08:00")
+    with pytest.raises(CommandError, match="2027 年度尚未开始"):
+        call_command("recompute_scores", "--year", "2027", stdout=StringIO())
+    with pytest.raises(CommandError, match="全部单位 2024 年度暂无可计算的内容"):
+        call_command("recompute_scores", "--year", "2024", stdout=StringIO())
+    assert not Job.objects.exists()

@@ -1,10 +1,12 @@
 """The recompute service: summaries, grades under the quota, flags, and what a rerun leaves alone."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from assessments.models import (
     AnnualSummary,
@@ -76,6 +78,29 @@ def test_a_cadre_without_an_approved_quarter_gets_no_score_and_no_grade(world):
     a = summary(world.cadre_a)
     assert (a.score, a.suggested_grade) == (None, "")
     assert "no_approved_quarter" in a.grade_notes
+
+
+def test_the_rank_sizes_count_only_the_cadres_ranked(world, as_user):
+    unit = make_unit("南山镇", parent=world.county)
+    ranked = [make_cadre(unit, name=f"干部{i}") for i in range(3)]
+    for i, cadre in enumerate(ranked):
+        year_of_reviews(cadre, ["好"] * 4, [95 - i] * 4)
+    probationer = make_cadre(unit, name="试用", on_probation=True)
+    year_of_reviews(probationer, ["好"] * 4, [99] * 4)
+    make_cadre(unit, name="未考核")  # no approved quarter: no score, no rank
+
+    recompute(2025)
+
+    rows = AnnualSummary.objects.filter(unit=unit)
+    # "rank / size" must reach its size: the last of the three ranked is 3 / 3, not 3 / 5.
+    assert sorted((s.unit_rank, s.unit_size) for s in rows if s.unit_rank) == [(1, 3), (2, 3), (3, 3)]
+    assert {s.unit_size for s in rows} == {3}
+    # The category spans the county, whose other three cadres have no approved quarter.
+    assert {s.category_size for s in rows} == {3}
+    assert max(s.category_rank for s in rows if s.category_rank) == 3
+    page = as_user(world.committee).get(reverse("assessments:score-list"), {"unit": unit.pk, "year": 2025}).text
+    shown = sorted(re.findall(r'<td class="num nowrap">(\d+) / (\d+)', page))
+    assert shown == [("1", "3"), ("1", "3"), ("2", "3"), ("2", "3"), ("3", "3"), ("3", "3")]  # unit and category
 
 
 def test_excellent_goes_to_at_most_the_units_share_and_a_unit_setting_raises_it(world):

@@ -72,6 +72,13 @@ def test_the_detail_lists_what_changed_since(world, as_user, county_snapshot):
     assert {r.cadre.name for r in rows} == {"李明", "赵强"}
 
 
+def test_a_change_reads_with_the_full_width_colon(world, as_user, county_snapshot):
+    AnnualSummary.objects.filter(cadre=world.cadre_b).update(suggested_grade="基本称职")
+    text = as_user(world.committee).get(detail(county_snapshot)).text
+    assert "建议等次： 称职 → <strong>基本称职</strong>" in text
+    assert "建议等次:" not in text
+
+
 def test_a_withdrawn_flag_shows_as_withdrawn_since(world, as_user, county_snapshot):
     from assessments.models import CandidateFlag
 

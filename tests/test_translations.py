@@ -32,3 +32,17 @@ def test_english_is_available_from_the_switcher(world, as_user):
     client = as_user(world.clerk)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Cadre roster" in client.get(reverse("records:cadre-list")).text
+
+
+@pytest.mark.parametrize(
+    ("page", "role"),
+    [
+        ("assessments:score-list", "committee"),
+        ("assessments:snapshot-new", "committee"),
+        ("assessments:quota-list", "sysadmin"),
+    ],
+)
+def test_the_empty_option_of_a_required_dropdown_is_chinese(world, as_user, page, role):
+    text = as_user(getattr(world, role)).get(reverse(page)).text
+    assert ">- 请选择 -</option>" in text
+    assert "Select an option" not in text

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audit.models import AuditedModel
 
@@ -38,7 +39,8 @@ class UnitExcellentQuota(AuditedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         **RATIO,
     )
-    note = models.CharField(_("basis"), max_length=200, blank=True)
+    # "basis" alone is the fault-tolerance ruling's (容错依据); a quota's is the plain 依据.
+    note = models.CharField(pgettext_lazy("excellent quota", "basis"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("unit 优秀 quota")
@@ -89,6 +91,7 @@ class SummaryFields(models.Model):
     ledger_normalised = models.DecimalField(_("ledger (normalised)"), null=True, blank=True, **SCORE)
     score = models.DecimalField(_("annual score"), null=True, blank=True, **SCORE)
     unit_rank = models.PositiveIntegerField(_("rank in unit"), null=True, blank=True)
+    # The sizes count the cadres ranked (a score, not on probation): each is shown as "rank / size".
     unit_size = models.PositiveIntegerField(_("cadres in unit"), default=0)
     category_rank = models.PositiveIntegerField(_("rank in category"), null=True, blank=True)
     category_size = models.PositiveIntegerField(_("cadres in category"), default=0)

@@ -369,13 +369,16 @@ def grade(summaries, cadres, schemes, barred, quotas):
                 score = annual_rules.annual_score(
                     s["quarter_average"], normalised, s["mass_average"], parts[s["scheme_id"]]
                 )
-            derived[s["cadre_id"]].update(ledger_normalised=normalised, score=score, category_size=len(members))
+            derived[s["cadre_id"]].update(ledger_normalised=normalised, score=score)
             if score is not None and not s["on_probation"]:
                 scores[s["cadre_id"]] = score
         ranks = annual_rules.competition_ranks(scores)
         shares_above = annual_rules.percentiles(scores) if scores else {}
         for s in members:
             d = derived[s["cadre_id"]]
+            # The sizes are the cadres ranked (a score, not on probation): the "rank / size" shown
+            # beside a rank must not count the unranked, or the last rank never reaches it.
+            d["category_size"] = len(scores)
             d["category_rank"] = ranks.get(s["cadre_id"])
             d["category_percentile"] = _q(shares_above.get(s["cadre_id"]), Decimal("0.0001"))
     shares = _excellent_shares(summaries, schemes, quotas)
@@ -395,11 +398,12 @@ def grade(summaries, cadres, schemes, barred, quotas):
         decisions = annual_rules.allocate(
             candidates, excellent_share=shares[unit_id], thresholds=annual_rules.GradeThresholds()
         )
+        ranked = sum(1 for s in members if decisions[s["cadre_id"]].rank is not None)
         for s in members:
             decision = decisions[s["cadre_id"]]
             derived[s["cadre_id"]].update(
                 unit_rank=decision.rank,
-                unit_size=len(members),
+                unit_size=ranked,
                 excellent_share=_q(shares[unit_id], Decimal("0.001")),
                 suggested_grade=decision.grade,
                 grade_notes=_notes(decision, s),

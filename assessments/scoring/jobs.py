@@ -1,8 +1,11 @@
 """Running the recompute: the committee's button and the command start a job; entry confirmations
 and review approvals queue a small refresh of the cadres they touch."""
 
-from django.core.exceptions import PermissionDenied
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -11,8 +14,10 @@ from audit.models import Action
 from audit.services import audit_record
 from core.jobs import job_start
 from core.models import Job, JobStatus
-from records.models import Unit
-from records.selectors import unit_in_scope
+from records.models import EntryStatus, LedgerEntry, Unit
+from records.selectors import subtree_ids, unit_in_scope
+
+from ..models import AnnualSummary, QuarterlyReview, ReviewStatus
 
 JOB_KIND = "recompute_scores"
 
@@ -31,7 +36,35 @@ def recompute_start(*, actor, year, unit=None):
         roots = set(Unit.objects.filter(parent__isnull=True).values_list("pk", flat=True))
         if not roots <= set(scope_ids(actor, {Role.COMMITTEE})):
             raise PermissionDenied(_("Recomputing every unit needs a scope over the whole county."))
+    refusal = recompute_refusal(year, unit)
+    if refusal:
+        raise ValidationError(refusal)
     return recompute_queue(actor=actor, year=year, unit=unit)
+
+
+def recompute_refusal(year, unit=None):
+    """Why a recompute of ``year`` (``unit``'s subtree, or every unit) has nothing to work on, in
+    words; None when it may run. A year not begun yet, or one with no approved quarterly review, no
+    confirmed ledger entry and no summary, would only leave empty summaries behind (and flags such
+    as 交流轮岗 worked out as of a year-end that has not come)."""
+    if year > timezone.localdate().year:
+        return _("%(year)d has not begun yet: there is nothing to compute.") % {"year": year}
+    units = None if unit is None else subtree_ids([unit.pk])
+    summaries = AnnualSummary.objects.filter(year=year)
+    reviews = QuarterlyReview.objects.filter(year=year, status=ReviewStatus.APPROVED)
+    entries = LedgerEntry.objects.filter(
+        status=EntryStatus.CONFIRMED, month__gte=date(year, 1, 1), month__lte=date(year, 12, 1)
+    )
+    if units is not None:
+        summaries = summaries.filter(unit_id__in=units)
+        reviews = reviews.filter(cadre__unit_id__in=units)
+        entries = entries.filter(cadre__unit_id__in=units)
+    if summaries.exists() or reviews.exists() or entries.exists():
+        return None
+    return _(
+        "Nothing to compute for %(year)d in %(unit)s yet: no approved quarterly review, no confirmed ledger "
+        "entry and no annual summary."
+    ) % {"year": year, "unit": unit.name if unit else _("any unit")}
 
 
 def recompute_queue(*, actor, year, unit=None):

@@ -23,7 +23,7 @@ from ..access_scores import get_flag_for_user
 from ..flag_text import TEXT
 from ..forms_scores import FlagDecisionForm, FlagFilterForm
 from ..models import FlagDecision, FlagKind, FlagState
-from ..selectors_scores import SCORE_ROLES, flag_counts, flag_table, flags_visible_to
+from ..selectors_scores import SCORE_ROLES, flag_counts, flag_table, flags_visible_to, with_actor_names
 from ..services_committee import flag_decide
 
 COMMITTEE = {Role.COMMITTEE}
@@ -73,7 +73,7 @@ def flag_list(request):
     flags = flags_visible_to(request.user)
     page = paginate(request, flag_table(flags, **filters), default=50)
     page.object_list = decorate_flags(list(page.object_list))
-    counts = flag_counts(flags, year=filters.get("year"), unit=filters.get("unit"))
+    counts = flag_counts(flags, **filters)
     tabs = [{"kind": "", "label": _("All"), "count": sum(counts.values())}] + [
         {"kind": k, "label": label, "count": counts.get(k, 0)} for k, label in FlagKind.choices
     ]
@@ -105,7 +105,7 @@ def _history(flag):
         e.decision_change = (labels.get(before or ""), labels.get(after or "")) if "decision" in changes else None
         e.note_change = changes.get("decision_note")
         history.append(e)
-    return history
+    return with_actor_names(history)
 
 
 @role_required(*SCORE_ROLES)

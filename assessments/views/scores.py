@@ -1,10 +1,12 @@
 """The annual summary (年汇总) of a unit, the recompute button, and one cadre-year with its final grade."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +22,7 @@ from ..access_scores import get_summary_for_user
 from ..annual_rules import AnnualParts
 from ..forms_scores import FinalGradeForm, RecomputeForm, SummaryFilterForm, last_year
 from ..models import AnnualGrade
-from ..scoring.jobs import recompute_start
+from ..scoring.jobs import recompute_refusal, recompute_start
 from ..selectors_scores import (
     SCORE_ROLES,
     flags_visible_to,
@@ -32,6 +34,7 @@ from ..selectors_scores import (
     summary_table,
     summary_years,
     unit_excellent_usage,
+    with_actor_names,
 )
 from ..services_committee import summary_final_grade_set
 from .flags import decorate_flags
@@ -72,6 +75,9 @@ def score_list(request):
             sort=context["sort"],
         )
         can_recompute = has_role(request.user, Role.COMMITTEE) and unit_in_scope(request.user, unit.pk, roles=COMMITTEE)
+        # Not offered for a year with nothing to compute: the reason is shown instead.
+        context["recompute_refusal"] = recompute_refusal(year, unit) if can_recompute else None
+        can_recompute = can_recompute and not context["recompute_refusal"]
         context.update(
             {
                 "data": {"unit": unit, "year": year},
@@ -90,9 +96,15 @@ def score_list(request):
 def score_recompute(request):
     form = RecomputeForm(request.POST, user=request.user)
     if not form.is_valid():
-        # The unit is outside the committee's units (or the year is not one): nothing to start.
-        raise PermissionDenied(_("Choose a unit of your committee and a year."))
-    job = recompute_start(actor=request.user, year=form.cleaned_data["year"], unit=form.cleaned_data["unit"])
+        # The unit is not one of the committee's, or the year is not one: nothing to start.
+        messages.error(request, _("Choose a unit of your committee and a year between 2000 and 2100."))
+        return redirect("assessments:score-list")
+    unit, year = form.cleaned_data["unit"], form.cleaned_data["year"]
+    try:
+        job = recompute_start(actor=request.user, year=year, unit=unit)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('assessments:score-list')}?{urlencode({'unit': unit.pk, 'year': year})}")
     return redirect("jobs:job-detail", pk=job.pk)
 
 
@@ -100,7 +112,9 @@ def score_parts(summary):
     """How the annual score was made: each component, its weight and what it added.
 
     A missing component's weight is shared out over the others (DOMAIN §5), so the shares shown are
-    the weights of the components present, re-normalised to 100%.
+    the weights of the components present, re-normalised to 100%. Without a score (no approved
+    quarter yet) nothing is counted: the components are shown with no weight or points, and ``why``
+    says why there is no score.
     """
     scheme = summary.scheme
     default = AnnualParts()
@@ -114,21 +128,28 @@ def score_parts(summary):
         (_("ledger (normalised)"), summary.ledger_normalised, weights[1]),
         (_("mass evaluation"), summary.mass_average, weights[2]),
     ]
+    scored = summary.score is not None
     present = sum((w for _label, v, w in components if v is not None and w > 0), Decimal("0"))
     rows = []
     for label, value, weight in components:
-        counted = value is not None and weight > 0 and present > 0
+        counted = scored and value is not None and weight > 0 and present > 0
         share = weight / present if counted else None
         rows.append(
             {
                 "label": label,
                 "value": value,
-                "weight": weight,
+                "weight": weight if scored else None,
                 "share": share,
                 "points": (value * share).quantize(Decimal("0.01")) if counted else None,
             }
         )
-    return {"rows": rows, "renormalised": any(r["value"] is None and r["weight"] > 0 for r in rows)}
+    if not scored:
+        why = _("No annual score yet: no component is counted.")
+        if "no_approved_quarter" in (summary.grade_notes or []):
+            why = grade_note_labels(["no_approved_quarter"])[0]
+        return {"rows": rows, "renormalised": False, "scored": False, "why": why}
+    renormalised = any(r["value"] is None and r["weight"] > 0 for r in rows)
+    return {"rows": rows, "renormalised": renormalised, "scored": True, "why": ""}
 
 
 def _history(summary):
@@ -142,7 +163,7 @@ def _history(summary):
         if "final_grade" in changes or "final_note" in changes:
             e.grade_change, e.note_change = changes.get("final_grade"), changes.get("final_note")
             history.append(e)
-    return history
+    return with_actor_names(history)
 
 
 @role_required(*SCORE_ROLES)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from assessments.scoring.jobs import recompute_queue
+from assessments.scoring.jobs import recompute_queue, recompute_refusal
 from audit.context import acting
 from core.models import Job, JobStatus
 from records.models import Unit
@@ -33,6 +33,9 @@ class Command(BaseCommand):
             unit = Unit.objects.filter(code=code).first()
             if unit is None:
                 raise CommandError(_("No unit with code %(code)s.") % {"code": code})
+        refusal = recompute_refusal(year, unit)
+        if refusal:
+            raise CommandError(refusal)
         with acting(source="command:recompute_scores"):
             job = recompute_queue(actor=None, year=year, unit=unit)
         self.stdout.write(_("Job %(id)s queued.") % {"id": job.pk})

@@ -1,0 +1,26 @@
+"""The API's exception handler: REST framework's, with its two untranslated answers replaced.
+
+A missing or out-of-scope record raises Django's Http404, whose text names the model ("No
+CandidateFlag matches the given query."); a body the parser cannot read says "JSON parse error - …"
+with the decoder's message. Neither is translated, and the first tells an outsider which model sits
+behind the URL. Both keep their status and the {"detail": …} shape of every other error.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("No such record was found."))
+    elif isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError(_unreadable_body(context.get("request")))
+    return drf_exception_handler(exc, context)
+
+
+def _unreadable_body(request):
+    if request is not None and "json" in (request.content_type or "").lower():
+        return _("The request body is not valid JSON.")
+    return _("The request body could not be read.")
