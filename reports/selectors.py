@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -57,7 +58,8 @@ class ReportRequest:
         if s is None:
             return "数据来源：实时数据"
         meeting = f"，会议日期 {s.meeting_date:%Y-%m-%d}" if s.meeting_date else ""
-        return f"数据来源：委员会快照 #{s.pk}《{s.title}》（{s.created_at:%Y-%m-%d %H:%M} 冻结{meeting}）"
+        frozen = timezone.localtime(s.created_at)
+        return f"数据来源：委员会快照 #{s.pk}《{s.title}》（{frozen:%Y-%m-%d %H:%M} 冻结{meeting}）"
 
 
 def report_units(user):

@@ -82,3 +82,16 @@ def test_the_personal_file_needs_a_cadre(world):
 def test_score_decimals_stay_numbers(world, record):
     ws = export_book("cadre-file", year=2025, cadre=world.cadre_a, user=world.committee)[0]["年度考核"]
     assert ws["H5"].data_type == "n" and ws["H5"].value == float(Decimal("88.25"))
+
+
+def test_with_a_snapshot_only_the_frozen_sheets_name_it_as_their_source(world):
+    from tests.factories_reports import freeze, make_summary
+
+    make_summary(world.cadre_a)
+    snapshot = freeze(year=2025, unit=world.county, by=world.committee)
+    book, _rows = export_book("cadre-file", snapshot=snapshot, cadre=world.cadre_a, user=world.committee)
+    for name in ("年度考核", "人选提示"):
+        assert f"委员会快照 #{snapshot.pk}" in book[name]["A3"].value
+    for name in ("积分明细", "季度考评", "处分与组织处理"):
+        assert "快照 #" not in book[name]["A3"].value
+        assert "数据来源：实时数据（快照只封存年度考核和人选提示）" in book[name]["A3"].value

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from assessments.flags import Flag, Reason
-from assessments.models import QuarterlyReview, ScoringScheme
+from assessments.models import AnnualSummary, QuarterlyReview, ScoringScheme
 from records.models import SanctionMeasure
 from records.services.sanctions import sanction_create
 from tests.factories import confirmed_entry
@@ -107,3 +107,39 @@ def test_a_snapshot_keeps_the_flags_and_decisions_the_committee_met_over(world, 
     ws = export_book("promotion-candidates", snapshot=snapshot, user=world.committee)[0]["优先提拔"]
     assert body(ws, 4)[0][11:] == ("采纳", "部务会通过")
     assert f"快照 #{snapshot.pk}" in ws["A3"].value
+
+
+def test_a_snapshots_evidence_is_the_year_as_frozen(world, time_machine):
+    """Reopening a review and approving it again, or deciding a grade, after the freeze changes
+    neither the records a snapshot's list cites nor the frozen time it names (local time)."""
+    time_machine.move_to("2026-03-02 09:30 +08:00")
+    scheme = ScoringScheme.objects.create(year=2025, name="2025")
+    review = QuarterlyReview.objects.create(
+        cadre=world.cadre_a, unit=world.town_a, year=2025, quarter=4, scheme=scheme, grade="较差",
+        score=Decimal("62.96"),
+    )  # fmt: skip
+    make_summary(
+        world.cadre_a, q4_grade="较差", q4_score=Decimal("62.96"), review_ids=[None, None, None, review.pk],
+        suggested_grade="基本称职",
+    )  # fmt: skip
+    adjustment = Flag(
+        "adjustment",
+        (
+            Reason("adjustment.annual_grade", "基本称职", "基本称职", (("annual", 2025),), "2025"),
+            Reason("adjustment.poor_quarters", 1, 1, (("review", review.pk),)),
+        ),
+    )
+    make_flag(world.cadre_a, kind="adjustment", flag=adjustment)
+    snapshot = freeze(year=2025, unit=world.county, by=world.committee)
+
+    QuarterlyReview.objects.filter(pk=review.pk).update(grade="一般", score=Decimal("78"))
+    AnnualSummary.objects.filter(cadre=world.cadre_a, year=2025).update(
+        final_grade="称职", q4_grade="一般", q4_score=Decimal("78")
+    )
+
+    ws = export_book("adjustment-candidates", snapshot=snapshot, user=world.committee)[0]["调整"]
+    (row,) = body(ws, 4)
+    assert row[7].split("\n") == ["2025年度考核：基本称职", "季度考评 2025年第4季度：较差，62.96 分"]
+    assert "2026-03-02 09:30 冻结" in ws["A3"].value
+    live = export_book("adjustment-candidates", year=2025, user=world.committee)[0]["调整"]
+    assert body(live, 4)[0][7].split("\n") == ["2025年度考核：称职", "季度考评 2025年第4季度：一般，78.00 分"]

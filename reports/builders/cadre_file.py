@@ -98,18 +98,21 @@ def count(req):
 
 def build(book, req, progress=None):
     c = req.cadre
-    head = subtitle(f"姓名：{c.name}", f"编号：{c.staff_no}", f"单位：{c.unit.name}", req.source_label, generated(book))
+    who = (f"姓名：{c.name}", f"编号：{c.staff_no}", f"单位：{c.unit.name}")
+    # A snapshot freezes the annual summaries and the flags only: the other sheets say they are live.
+    live = "数据来源：实时数据（快照只封存年度考核和人选提示）" if req.snapshot is not None else req.source_label
+    heads = {True: subtitle(*who, req.source_label, generated(book)), False: subtitle(*who, live, generated(book))}
 
-    def sheet(name, columns):
-        return book.sheet(name, title=f"个人实绩档案（{c.name}）· {name}", subtitle=head, columns=columns)
+    def sheet(name, columns, *, frozen=False):
+        return book.sheet(name, title=f"个人实绩档案（{c.name}）· {name}", subtitle=heads[frozen], columns=columns)
 
     _profile(sheet("基本信息", PROFILE), c)
     _entries(sheet("积分明细", ENTRIES), c)
     _quarters(sheet("季度考评", QUARTERS), c)
-    _annual(sheet("年度考核", ANNUAL), req)
+    _annual(sheet("年度考核", ANNUAL, frozen=True), req)
     _sanctions(sheet("处分与组织处理", SANCTIONS), c)
     _talks(sheet("谈心谈话", TALKS), c)
-    _flags(sheet("人选提示", FLAGS), req)
+    _flags(sheet("人选提示", FLAGS, frozen=True), req)
     return book.rows
 
 

@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Subquery
 
 from assessments.flag_text import TEXT, sentence
 from assessments.flags import Flag
-from assessments.models import AnnualSummary, FlagKind, FlagState, QuarterlyReview
+from assessments.models import AnnualSummary, FlagKind, FlagState, QuarterlyReview, SnapshotSummary
 from records.models import LedgerEntry, Sanction
 
 from ..layout import Column, generated, subtitle
@@ -179,6 +179,28 @@ class Evidence:
             grades = AnnualSummary.objects.filter(cadre_id__in=set(cadre_ids), year__in=refs["annual"])
             for g in grades.values("cadre_id", "year", "final_grade", "suggested_grade"):
                 self.grades[g["cadre_id"], g["year"]] = g["final_grade"] or g["suggested_grade"]
+        if req.snapshot is not None:
+            self._as_frozen(req.snapshot, cadre_ids)
+
+    def _as_frozen(self, snapshot, cadre_ids):
+        """The snapshot year's quarters and annual grades as the snapshot froze them: a review
+        reopened and approved again, or a grade the committee decided later, must not change what a
+        snapshot's pack says (nor contradict the frozen reasons beside it)."""
+        rows = SnapshotSummary.objects.filter(snapshot=snapshot, cadre_id__in=set(cadre_ids))
+        fields = ["cadre_id", "year", "final_grade", "suggested_grade", "review_ids"]
+        fields += [f"q{q}_{what}" for q in (1, 2, 3, 4) for what in ("grade", "score")]
+        for row in rows.values(*fields):
+            self.grades[row["cadre_id"], row["year"]] = row["final_grade"] or row["suggested_grade"]
+            for q, review_id in enumerate(row["review_ids"] or [], start=1):
+                if review_id is not None:
+                    grade, score = row[f"q{q}_grade"], row[f"q{q}_score"]
+                    self.reviews[review_id] = {
+                        "id": review_id,
+                        "year": row["year"],
+                        "quarter": q,
+                        "grade": grade,
+                        "score": score,
+                    }
 
     def text(self, flag, cadre_id):
         lines = []
