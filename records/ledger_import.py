@@ -36,6 +36,7 @@ from .importing import UNVALUED, ImportReportBase, UnreadableWorkbook, cell_text
 from .imports import CellWidget, ExcelDateWidget, RowError
 from .models import Cadre, EntryStatus, LedgerEntry, MonthClose, PointRule, UnitClosure
 from .selectors import units_visible_to
+from .selectors.ledger import fact_standing
 from .services.ledger import month_end, validate_points
 
 logger = logging.getLogger(__name__)
@@ -230,9 +231,11 @@ class Lookups:
     names: dict  # cadre id -> name without blanks, as the 姓名 cells are compared
     scope: set  # ids of the units the user may enter points for
     rules: dict  # code -> every version of that rule
-    facts: set  # (cadre id, rule code, 文号) already recorded
     closed: dict  # (unit id, month) -> name of the unit whose close locks it
     today: date
+    facts: set = field(default_factory=set)  # (cadre id, rule code, 文号) already recorded
+    reentry: dict = field(default_factory=dict)  # reversed fact -> the entry a new one corrects
+    stuck: set = field(default_factory=set)  # reversed facts that cannot be entered again
 
     def rule_on(self, code, day):
         return next((rule for rule in self.rules.get(code, ()) if rule.valid_on(day)), None)
@@ -261,45 +264,36 @@ def load_lookups(user, dataset):
         rules[rule.code].append(rule)
     unit_ids = {c.unit_id for c in cadres.values()}
     months = _quietly(parse_month, _distinct_cells(dataset, MONTH))
-    return Lookups(
+    lookups = Lookups(
         cadres=cadres,
         names={c.pk: _compact(c.name) for c in cadres.values()},
         scope=set(units_visible_to(user, roles={Role.CLERK}).values_list("id", flat=True)),
         rules=dict(rules),
-        facts=_recorded_facts(dataset, cadres),
         closed=_closed_months(unit_ids, months),
         today=timezone.localdate(),
     )
+    lookups.facts, lookups.reentry, lookups.stuck = _recorded_facts(dataset, cadres)
+    return lookups
 
 
 def _recorded_facts(dataset, cadres):
-    """(cadre id, rule code, 文号) of the recorded facts that rows of this file could repeat.
-
-    The same conditions as entry_create's check: returned entries, reversals and reversed
-    originals no longer count.
-    """
+    """Where the facts (cadre id, rule code, 文号) that rows of this file could repeat stand:
+    ``fact_standing``'s (recorded, reentry, stuck), as entry_create checks one entry."""
+    recorded, reentry, stuck = set(), {}, set()
     if DOCUMENT not in dataset.headers:
-        return set()
+        return recorded, reentry, stuck
     cadre_of = {value: cadres.get(_compact(_plain(value))) for value in set(dataset[STAFF_NO])}
     pairs = []
     for staff_no, document_no in zip(dataset[STAFF_NO], dataset[DOCUMENT], strict=True):
         cadre, document_no = cadre_of[staff_no], _plain(document_no)
         if cadre is not None and document_no:
-            pairs.append((cadre.pk, document_no))
-    facts = set()
+            pairs.append((cadre.pk, None, document_no))
     for start in range(0, len(pairs), FACT_CHUNK):
-        chunk = pairs[start : start + FACT_CHUNK]
-        facts.update(
-            LedgerEntry.objects.filter(
-                cadre_id__in={pk for pk, _doc in chunk},
-                document_no__in={doc for _pk, doc in chunk},
-                reverses__isnull=True,
-            )
-            .exclude(status=EntryStatus.RETURNED)
-            .exclude(reversal__isnull=False)
-            .values_list("cadre_id", "rule_code", "document_no")
-        )
-    return facts
+        chunk_recorded, chunk_reentry, chunk_stuck = fact_standing(pairs[start : start + FACT_CHUNK])
+        recorded |= chunk_recorded
+        reentry.update(chunk_reentry)
+        stuck |= chunk_stuck
+    return recorded, reentry, stuck
 
 
 def _closed_months(unit_ids, months):
@@ -451,6 +445,11 @@ class LedgerEntryResource(resources.ModelResource):
                 "code": rule.code,
                 "doc": document_no,
             }
+        if fact in self.lookups.stuck:
+            return _(
+                "This fact (cadre, rule %(code)s, document %(doc)s) was reversed and corrected already; "
+                "correct the latest entry of it instead."
+            ) % {"code": rule.code, "doc": document_no}
         first = self._seen.setdefault(fact, self._row_number)
         if first != self._row_number:
             return _("The same fact (rule %(code)s, document %(doc)s) is already on row %(row)d.") % {
@@ -463,6 +462,10 @@ class LedgerEntryResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         instance.unit_id = instance.cadre.unit_id
         instance.effective_points = instance.points
+        if instance.document_no:
+            # A reversed fact entered again is its correction (records.selectors.ledger.fact_standing).
+            fact = (instance.cadre_id, instance.rule_code, instance.document_no)
+            instance.corrects_id = self.lookups.reentry.get(fact)
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         """Write every entry and its audit event at the end, and only for a clean file that is committed."""

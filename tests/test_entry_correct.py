@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from records.models import EntryStatus, LedgerEntry
@@ -117,3 +118,49 @@ def test_it_answers_404_for_an_unknown_entry(world, as_en):
 
 def test_it_answers_405_to_other_methods(world, as_en, entry):
     assert as_en(world.clerk).delete(_url(entry)).status_code == 405
+
+
+def _reverse(entry, world, *, confirm=True):
+    from records.services.ledger import entry_confirm, entry_return, entry_reverse
+
+    reversal = entry_reverse(actor=world.clerk, entry=entry, reason="分值有误")
+    if confirm:
+        entry_confirm(actor=world.reviewer, entry=reversal)
+    else:
+        entry_return(actor=world.reviewer, entry=reversal, reason="不应冲销")
+    return reversal
+
+
+def test_a_fact_entered_again_after_its_reversal_is_its_correction(world, entry, as_user):
+    """The reversal and a new entry: the fact counts once, at its new value (DOMAIN)."""
+    _reverse(entry, world)
+    again = make_entry(world.cadre_a, by=world.clerk, points="2.5", document_no="青政〔2026〕12号")
+    assert again.corrects_id == entry.pk and again.status == EntryStatus.PENDING
+    # The same fact a third time is refused: the correction is the fact now.
+    with pytest.raises(ValidationError) as exc:
+        make_entry(world.cadre_a, by=world.clerk, points="2", document_no="青政〔2026〕12号")
+    assert "already recorded" in str(exc.value.message_dict["document_no"])
+
+
+def test_a_fact_whose_reversal_was_returned_still_counts_and_is_refused_with_words(world, entry, as_user):
+    _reverse(entry, world, confirm=False)
+    response = as_user(world.clerk).post(
+        reverse("records:entry-new", args=[world.cadre_a.pk]),
+        {"rule": "JN04", "points": "2.5", "facts": "重新录入", "document_no": "青政〔2026〕12号",
+         "occurred_on": "2026-03-10"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "该事项（同一干部、积分项目 JN04、文号 青政〔2026〕12号）已录入。" in response.text
+    assert LedgerEntry.objects.filter(document_no="青政〔2026〕12号", reverses__isnull=True).count() == 1
+
+
+def test_a_ledger_import_enters_a_reversed_fact_again_as_its_correction(world, entry):
+    from records.ledger_import import ledger_import
+    from tests.test_ledger_import import ledger_bytes, ledger_row
+
+    _reverse(entry, world)
+    data = ledger_bytes(ledger_row(分值="2.5", 文号="青政〔2026〕12号", 积分项目代码=entry.rule_code))
+    report = ledger_import(data=data, file_name="re.xlsx", user=world.clerk, commit=True)
+    assert not report.errors and report.committed
+    again = LedgerEntry.objects.get(document_no="青政〔2026〕12号", reverses__isnull=True, corrects__isnull=False)
+    assert again.corrects_id == entry.pk and again.points == Decimal("2.5")

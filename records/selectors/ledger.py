@@ -119,3 +119,43 @@ def month_running_total(cadre, month):
         .aggregate(total=Sum("effective_points"), count=Count("id"))
     )
     return {"month": month, "total": row["total"] or Decimal("0"), "count": row["count"]}
+
+
+def fact_standing(pairs, *, exclude_pk=None):
+    """Where each fact (cadre id, rule code, 文号) of ``pairs`` stands in the ledger, for entering
+    it: (recorded, reentry, stuck).
+
+    - ``recorded``: the facts that count already: an entry of it (not a reversal, not returned)
+      that no reversal cancels (a returned reversal cancels nothing). Entering one again is refused.
+    - ``reentry``: fact → the id of the entry a new entry of a reversed fact corrects. A reversal
+      and a new entry is how a recorded fact is corrected (DOMAIN); recorded as a correction of the
+      latest reversed entry, the new one is the fact again, and the database's "same fact once"
+      rule (which leaves corrections aside) holds.
+    - ``stuck``: reversed facts whose entries' corrections are all taken (a returned correction
+      keeps its place): entered again, they would be the same fact twice.
+
+    ``exclude_pk``: an entry being edited, which does not stand in its own way.
+    """
+    wanted = {(cadre_id, doc) for cadre_id, _code, doc in pairs}
+    if not wanted:
+        return set(), {}, set()
+    rows = (
+        LedgerEntry.objects.filter(
+            cadre_id__in={c for c, _d in wanted}, document_no__in={d for _c, d in wanted}, reverses__isnull=True
+        )
+        .exclude(status=EntryStatus.RETURNED)
+        .exclude(pk=exclude_pk)
+        .values_list("id", "cadre_id", "rule_code", "document_no", "corrects_id", "reversal__status", "correction__id")
+    )
+    recorded, reversed_free, plain = set(), {}, set()
+    for pk, cadre_id, code, doc, corrects_id, reversal_status, correction_id in rows.order_by("id"):
+        fact = (cadre_id, code, doc)
+        if corrects_id is None:
+            plain.add(fact)
+        if reversal_status is None or reversal_status == EntryStatus.RETURNED:
+            recorded.add(fact)
+        elif correction_id is None:
+            reversed_free[fact] = pk  # the latest one wins (ordered by id)
+    reentry = {f: pk for f, pk in reversed_free.items() if f not in recorded and f in plain}
+    stuck = {f for f in plain if f not in recorded and f not in reentry}
+    return recorded, reentry, stuck

@@ -26,6 +26,7 @@ from ..models import (
     effective_points,
 )
 from ..selectors import subtree_ids, unit_in_scope
+from ..selectors.ledger import fact_standing
 from ..signals import points_changed
 
 
@@ -96,21 +97,25 @@ def _validate_fact(*, cadre, rule, points, document_no, occurred_on, month, excl
         errors["points"] = problem
     if rule.requires_document and not document_no:
         errors["document_no"] = _("Rule %(code)s needs the document number (文号).") % {"code": rule.code}
+    reentry = None
     if document_no:
-        same = LedgerEntry.objects.filter(
-            cadre=cadre, rule_code=rule.code, document_no=document_no, reverses__isnull=True
-        ).exclude(status=EntryStatus.RETURNED)
-        if exclude_pk:
-            same = same.exclude(pk=exclude_pk)
-        # A corrected original (its reversal exists) no longer counts as the fact.
-        same = same.exclude(reversal__isnull=False)
-        if same.exists():
-            errors["document_no"] = _("This fact (cadre, rule %(code)s, document %(doc)s) is already recorded.") % {
-                "code": rule.code,
-                "doc": document_no,
-            }
+        fact = (cadre.pk, rule.code, document_no)
+        recorded, reentries, stuck = fact_standing([fact], exclude_pk=exclude_pk)
+        words = {"code": rule.code, "doc": document_no}
+        if fact in recorded:
+            errors["document_no"] = _("This fact (cadre, rule %(code)s, document %(doc)s) is already recorded.") % words
+        elif fact in stuck:
+            errors["document_no"] = (
+                _(
+                    "This fact (cadre, rule %(code)s, document %(doc)s) was reversed and corrected already; "
+                    "correct the latest entry of it instead."
+                )
+                % words
+            )
+        reentry = reentries.get(fact)
     if errors:
         raise ValidationError(errors)
+    return reentry
 
 
 @transaction.atomic
@@ -119,8 +124,13 @@ def entry_create(*, actor, cadre, rule, points, facts, document_no="", occurred_
     require_role(actor, cadre.unit_id, {Role.CLERK}, _("Only a clerk whose scope covers the cadre may enter points."))
     month = month_start(month or occurred_on)
     document_no = (document_no or "").strip()
-    _validate_fact(cadre=cadre, rule=rule, points=points, document_no=document_no, occurred_on=occurred_on, month=month)
+    reentry = _validate_fact(
+        cadre=cadre, rule=rule, points=points, document_no=document_no, occurred_on=occurred_on, month=month
+    )
     _check_month_open(cadre.unit_id, month)
+    if corrects is None and reentry is not None:
+        # A reversed fact entered again: the new entry is its correction (see fact_standing).
+        corrects = LedgerEntry.objects.get(pk=reentry)
     entry = LedgerEntry(
         cadre=cadre,
         unit_id=cadre.unit_id,
@@ -156,7 +166,7 @@ def entry_update(*, actor, entry, rule, points, facts, document_no, occurred_on)
         raise ValidationError(_("A reversal cannot be edited; withdraw it instead."))
     month = month_start(occurred_on)
     document_no = (document_no or "").strip()
-    _validate_fact(
+    reentry = _validate_fact(
         cadre=entry.cadre,
         rule=rule,
         points=points,
@@ -166,6 +176,8 @@ def entry_update(*, actor, entry, rule, points, facts, document_no, occurred_on)
         exclude_pk=entry.pk,
     )
     _check_month_open(entry.unit_id, month)
+    if entry.corrects_id is None and reentry is not None:
+        entry.corrects_id = reentry  # now a reversed fact entered again (see fact_standing)
     entry.rule, entry.rule_code, entry.category = rule, rule.code, rule.category
     entry.points = entry.effective_points = points
     entry.facts, entry.document_no, entry.occurred_on, entry.month = facts, document_no, occurred_on, month
