@@ -10,9 +10,10 @@ class AssessmentsConfig(AppConfig):
         from records.signals import points_changed
 
         from .scoring.jobs import refresh_soon
+        from .services import reviews_points_refresh
 
-        points_changed.connect(
-            lambda sender, cadre_ids, years, **kwargs: refresh_soon(cadre_ids, years),
-            dispatch_uid="assessments.refresh_on_points_changed",
-            weak=False,
-        )
+        def points_moved(sender, cadre_ids, years, **kwargs):
+            reviews_points_refresh(cadre_ids, years)  # at once, in the same transaction
+            refresh_soon(cadre_ids, years)  # the annual numbers, after the commit
+
+        points_changed.connect(points_moved, dispatch_uid="assessments.refresh_on_points_changed", weak=False)

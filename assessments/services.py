@@ -262,6 +262,39 @@ def _recompute(review, *, grade=None, keep_grade=False):
     review.grade = grade
 
 
+def reviews_points_refresh(cadre_ids, years):
+    """The ledger points of these cadres changed (entries confirmed, a deduction waived or reduced):
+    refresh their reviews not yet submitted, so that every page shows the review's points as the
+    ledger has them; a scored one gets its score and suggestion again (the assessor's grade kept
+    while the new suggestion allows it). Submitted reviews are refreshed when approved."""
+    open_ = [ReviewStatus.DRAFT, ReviewStatus.RETURNED]
+    reviews = list(
+        QuarterlyReview.objects.select_for_update()
+        .filter(cadre_id__in=set(cadre_ids), year__in=set(years), status__in=open_)
+        .select_related("scheme")
+        .order_by("id")
+    )
+    by_quarter = {}
+    for review in reviews:
+        by_quarter.setdefault((review.year, review.quarter), set()).add(review.cadre_id)
+    points = {
+        (year, quarter, cadre_id): value
+        for (year, quarter), ids in by_quarter.items()
+        for cadre_id, value in quarter_ledger_points(sorted(ids), year, quarter).items()
+    }
+    for review in reviews:
+        fresh = points[review.year, review.quarter, review.cadre_id]
+        if fresh == review.ledger_points:
+            continue
+        fields = ["ledger_points"]
+        if review.score is None:
+            review.ledger_points = fresh
+        else:
+            _recompute(review, keep_grade=True)
+            fields += ["score", "suggested_grade", "grade"]
+        review.save(update_fields=fields)
+
+
 @transaction.atomic
 def review_submit(*, actor, review):
     review = _lock(review)
@@ -323,6 +356,19 @@ def review_approve(*, actor, review):
     _require(approve_problem(actor, review))
     if review.status != ReviewStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted review can be approved."))
+    # The ledger may have moved since the submission (an entry confirmed, a deduction waived): the
+    # review is approved with the quarter's points as they are now, and never with a grade they no
+    # longer allow.
+    submitted = (review.ledger_points, review.grade)
+    _recompute(review, keep_grade=True)
+    if review.grade != submitted[1]:
+        raise ValidationError(
+            _(
+                "The quarter's ledger points changed since the review was submitted (%(old)s → %(new)s) and no "
+                "longer allow the grade %(grade)s: return the review for a new assessment."
+            )
+            % {"old": submitted[0], "new": review.ledger_points, "grade": submitted[1]}
+        )
     problem = _quota_problem(review)
     if problem:
         raise ValidationError(problem)

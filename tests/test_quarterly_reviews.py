@@ -267,3 +267,60 @@ def test_opening_a_cycle_audits_every_review_it_creates(world):
     created = AuditEvent.objects.filter(model="assessments.quarterlyreview", action="create")
     assert created.count() == 3
     assert {e.changes["status"][1] for e in created} == {"draft"}
+
+
+def test_a_draft_review_shows_the_quarters_points_as_the_ledger_has_them(world, q1):
+    review = q1[world.cadre_a.pk]
+    assert review.ledger_points == D("0")
+    confirmed_entry(
+        world.cadre_a, by=world.clerk, reviewer=world.reviewer, code="JN04", points="3", occurred_on=date(2026, 2, 3)
+    )
+    review.refresh_from_db()
+    assert (review.ledger_points, review.score) == (D("3.0"), None)
+    scored = review_score(actor=world.reviewer, review=review, **FAIR)
+    confirmed_entry(
+        world.cadre_a, by=world.clerk, reviewer=world.reviewer, code="JN05", points="2", occurred_on=date(2026, 3, 3)
+    )
+    scored.refresh_from_db()
+    assert scored.ledger_points == D("5.0")
+    assert scored.score == FAIR["political"] + D("5.0") * scored.scheme.quarter_weights.ledger_factor
+
+
+def test_approval_takes_the_points_as_they_are_and_refuses_a_grade_they_no_longer_allow(world, q1, approver):
+    import math
+
+    review = _assessed(world, q1[world.cadre_a.pk])
+    weights, good = review.scheme.quarter_weights, review.scheme.thresholds.good
+    assert review.grade == "好"
+    # Deductions confirmed after the submission bring the score under the 好 line.
+    needed = math.ceil((review.score - good + D("0.01")) / (3 * weights.ledger_factor))
+    for n in range(needed):
+        confirmed_entry(
+            world.cadre_a, by=world.clerk, reviewer=world.reviewer, code="SW01", points="-3",
+            occurred_on=date(2026, 3, 1 + n), document_no=f"青督查通〔2026〕{n + 1}号",
+        )  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        review_approve(actor=approver, review=review)
+    assert "return the review" in str(exc.value)
+    review.refresh_from_db()
+    assert (review.status, review.grade) == (ReviewStatus.SUBMITTED, "好")
+    review_return(actor=approver, review=review, reason="积分有变动，请重新评定")
+    again = _assessed(world, review, grade="较好")
+    assert (again.ledger_points, again.grade) == (D(-3 * needed), "较好")
+    assert review_approve(actor=approver, review=again).status == ReviewStatus.APPROVED
+
+
+def test_a_deduction_waived_after_the_submission_is_not_locked_in_by_the_approval(world, approver):
+    deduction = confirmed_entry(
+        world.cadre_a, by=world.clerk, reviewer=world.reviewer, code="SW01", points="-3", occurred_on=date(2026, 2, 9)
+    )
+    review_cycle_open(year=2026, quarter=1, unit=world.county)
+    review = _assessed(world, QuarterlyReview.objects.get(cadre=world.cadre_a, quarter=1), grade="较好")
+    assert review.ledger_points == D("-3.0")
+    ruling = ruling_apply(actor=world.clerk, entry=deduction, basis="trial", application="x")
+    ruling = ruling_verify(actor=world.reviewer, ruling=ruling, findings="x")
+    ruling_determine(actor=world.reviewer, ruling=ruling, outcome="waived", reduced_points=None, determination="x")
+
+    approved = review_approve(actor=approver, review=review)
+    approved.refresh_from_db()
+    assert (approved.status, approved.ledger_points, approved.grade) == (ReviewStatus.APPROVED, D("0.0"), "较好")
