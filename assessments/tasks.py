@@ -7,7 +7,7 @@ from core.jobs import job_claim, job_fail, job_finish, job_progress
 from core.models import Job
 from records.models import Cadre, Unit
 
-from .scoring.compute import ACTIVE, grade_and_flag, recompute, refresh_components
+from .scoring.compute import ACTIVE, audit_result, grade_and_flag, recompute, refresh_components
 from .services import review_cycle_open
 
 # A county larger than this is split into slices, one task each, when a worker pool is there.
@@ -88,6 +88,7 @@ def recompute_finish(job_id, year, started):
     try:
         result = grade_and_flag(year)
         result["summaries_changed"] = len(result.pop("graded_changed"))
+        audit_result(year, result)
         result["seconds"] = round(timezone.now().timestamp() - started, 2)
     except Exception as exc:
         job_fail(job_id, exc)

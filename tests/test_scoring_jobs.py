@@ -173,3 +173,19 @@ def test_the_command_refuses_a_year_not_begun_or_with_nothing_recorded(world, ti
     with pytest.raises(CommandError, match="全部单位 2024 年度暂无可计算的内容"):
         call_command("recompute_scores", "--year", "2024", stdout=StringIO())
     assert not Job.objects.exists()
+
+
+def test_what_a_refresh_changes_is_in_the_audit_log_and_a_refresh_changing_nothing_is_not(
+    world, eager_celery, django_capture_on_commit_callbacks
+):
+    year_of_reviews(world.cadre_a, ["好"] * 4, [92] * 4, year=2026)
+    entry = make_entry(world.cadre_a, by=world.clerk, code="JN04", points="3")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_confirm(actor=world.reviewer, entry=entry)
+
+    (event,) = AuditEvent.objects.filter(action=Action.COMPUTE, model="assessments.annualsummary")
+    assert event.changes["summaries_changed"] >= 1 and event.changes["cadre_ids"] == [world.cadre_a.pk]
+    assert event.actor_id is None  # the engine, after the reviewer's confirmation
+
+    recompute(2026, cadre_ids=[world.cadre_a.pk])  # nothing changed since
+    assert AuditEvent.objects.filter(action=Action.COMPUTE, model="assessments.annualsummary").count() == 1

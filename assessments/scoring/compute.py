@@ -31,6 +31,8 @@ from functools import lru_cache
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import audit_record
 from records.importing import cyclic_gc_paused
 from records.models import Cadre, CadreStatus, EntryStatus, LedgerEntry, Sanction, UnitKind
 from records.selectors import subtree_ids
@@ -743,6 +745,28 @@ def recompute(year, *, unit=None, cadre_ids=None, progress=None):
         report(1, STEPS)
         flagged = set(components) if partial else None
         result = grade_and_flag(year, components=components, flag_cadre_ids=flagged, reads=reads, progress=report)
-    result["summaries_changed"] = len(result.pop("graded_changed"))
+        # In the same transaction as the writes it describes.
+        result["summaries_changed"] = len(result.pop("graded_changed"))
+        audit_result(year, result, cadre_ids=sorted(components) if partial else None)
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
+
+
+def audit_result(year, result, *, cadre_ids=None):
+    """One audit event for what a recompute changed (nothing when it changed nothing): the engine
+    writes its rows in bulk, so the log has the counts and, for a small refresh, the cadres."""
+    changed = ("summaries_changed", "flags_raised", "flags_withdrawn", "flags_changed")
+    if not any(result.get(k) for k in changed):
+        return
+    changes = {k: result.get(k, 0) for k in ("cadres", *changed)}
+    if cadre_ids is not None and len(cadre_ids) <= AUDITED_IDS:
+        changes["cadre_ids"] = list(cadre_ids)
+    audit_record(
+        action=Action.COMPUTE,
+        model="assessments.annualsummary",
+        changes=changes,
+        note=f"recompute {year} {'all' if cadre_ids is None else len(cadre_ids)}",
+    )
+
+
+AUDITED_IDS = 50  # a refresh of at most this many cadres names them in its audit event
