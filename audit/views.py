@@ -1,7 +1,9 @@
 import csv
 import json
+import re
 from datetime import datetime, time, timedelta
 
+from django.apps import apps
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,11 +45,78 @@ def filtered_events(form):
     return qs
 
 
+# Only these record a field's [before, after]; exports, imports and the rest record plain values.
+PAIR_ACTIONS = frozenset({Action.CREATE, Action.UPDATE, Action.DELETE})
+
+
+def _text(value):
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value if value is None else str(value)
+
+
+def _plain(value):
+    """An export's or import's value: a dict (a report's parameters) reads as key=value pairs."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_text(v)}" for k, v in value.items() if v is not None)
+    return _text(value)
+
+
+def change_lines(event):
+    """(field, value, after, is_pair) per entry of ``event.changes``; a plain value has no after."""
+    pairs = event.action in PAIR_ACTIONS
+    lines = []
+    for field, value in (event.changes or {}).items():
+        if pairs and isinstance(value, list) and len(value) == 2:
+            lines.append((field, _text(value[0]), _text(value[1]), True))
+        else:
+            lines.append((field, _plain(value), None, False))
+    return lines
+
+
+# Annual summaries and flags are stored as "<cadre id> <year>" and "<cadre id> <year> <kind>" (their
+# __str__, which does not load the cadre); the page names the cadre and the flag's kind instead.
+CADRE_REPRS = {
+    "assessments.annualsummary": re.compile(r"(\d+) (\d{4})"),
+    "assessments.candidateflag": re.compile(r"(\d+) (\d{4}) (\w+)"),
+}
+
+
+def object_labels(events):
+    """Each event's object as the page shows it; one query for the cadres of the whole page."""
+    matches = {}
+    for e in events:
+        pattern = CADRE_REPRS.get(e.model)
+        if pattern and (match := pattern.fullmatch(e.object_repr)):
+            matches[e.pk] = match.groups()
+    names = {}
+    if matches:
+        cadre_ids = {int(groups[0]) for groups in matches.values()}
+        names = dict(apps.get_model("records", "Cadre").objects.filter(pk__in=cadre_ids).values_list("pk", "name"))
+    kinds = dict(apps.get_model("assessments", "CandidateFlag")._meta.get_field("kind").flatchoices)
+    labels = {}
+    for e in events:
+        groups = matches.get(e.pk)
+        if groups is None or int(groups[0]) not in names:
+            labels[e.pk] = e.object_repr
+            continue
+        parts = [names[int(groups[0])], groups[1]]
+        if len(groups) > 2:
+            parts.append(str(kinds.get(groups[2], groups[2])))
+        labels[e.pk] = " ".join(parts)
+    return labels
+
+
 @role_required(Role.AUDITOR)
 @require_http_methods(["GET"])
 def event_index(request):
     form = AuditFilterForm(request.GET or None)
     page = paginate(request, filtered_events(form), default=50)
+    events = list(page)
+    labels = object_labels(events)
+    for e in events:
+        e.object_label = labels[e.pk]
+        e.change_lines = change_lines(e)
     return render(request, "audit/event_list.html", {"form": form, "page": page})
 
 

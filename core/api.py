@@ -1,4 +1,5 @@
-"""The API's exception handler: REST framework's, with its two untranslated answers replaced.
+"""The API's exception handler: REST framework's, with its two untranslated answers replaced; and
+the field every API parameter naming a record by id is read with.
 
 A missing or out-of-scope record raises Django's Http404, whose text names the model ("No
 CandidateFlag matches the given query."); a body the parser cannot read says "JSON parse error - …"
@@ -8,8 +9,26 @@ behind the URL. Both keep their status and the {"detail": …} shape of every ot
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# Ids are BigAutoField: anything past the column's range cannot name a record, and handed on to the
+# query it fails in the database driver (OverflowError on SQLite, a DataError on PostgreSQL).
+ID_MAX = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """A record id in a query parameter, bounded before it reaches a query."""
+
+    default_error_messages = {
+        "max_value": gettext_lazy("Enter a valid record number."),
+        "min_value": gettext_lazy("Enter a valid record number."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def exception_handler(exc, context):

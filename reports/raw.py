@@ -2,9 +2,12 @@
 django-import-export, with native types: numbers and dates stay numbers and dates in the sheet.
 
 Text that a spreadsheet would take for a formula gets a leading quote (``core.text.spreadsheet_safe``);
-ID numbers and mobiles are masked.
+ID numbers and mobiles are masked; choice columns show their labels; the sheet is named after the list.
 """
 
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import translation
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import XLSX
 
@@ -22,9 +25,38 @@ def _field(attribute, header, widget=TEXT):
     return fields.Field(attribute=attribute, column_name=header, widget=widget())
 
 
+def _choice_labels(model, attribute):
+    """{stored value: label} when ``attribute`` (a ``__`` path from ``model``) is a field with
+    choices, else None."""
+    *path, name = attribute.split("__")
+    try:
+        for step in path:
+            model = model._meta.get_field(step).related_model
+        field = model._meta.get_field(name)
+    except (AttributeError, FieldDoesNotExist):
+        return None
+    if not field.choices:
+        return None
+    # In the language of the headers and the sheet name, whatever the requester's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return {value: str(label) for value, label in field.flatchoices}
+
+
 class SafeResource(resources.Resource):
+    """Choice columns hold their labels (状态 says 已确认, not ``confirmed``) and no cell becomes a formula."""
+
     def export_field(self, field, instance, **kwargs):
-        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
+        value = super().export_field(field, instance, **kwargs)
+        labels = self._labels(field, type(instance))
+        if labels is not None:
+            value = labels.get(value, value)
+        return spreadsheet_safe(value)
+
+    def _labels(self, field, model):
+        cache = self.__dict__.setdefault("_choice_cache", {})
+        if field.column_name not in cache:
+            cache[field.column_name] = _choice_labels(model, field.attribute)
+        return cache[field.column_name]
 
 
 class CadreResource(SafeResource):
@@ -117,5 +149,7 @@ def raw_queryset(what, *, user, unit=None, year=None):
 
 def raw_export(what, queryset):
     """(xlsx bytes, rows) through import-export with native types."""
-    dataset = RAW[what][1]().export(queryset=queryset, force_native_type=True)
+    title, resource, _ = RAW[what]
+    dataset = resource().export(queryset=queryset, force_native_type=True)
+    dataset.title = title  # the sheet's name; tablib's default is "Tablib Dataset"
     return XLSX().export_data(dataset), len(dataset)

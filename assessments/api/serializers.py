@@ -3,6 +3,8 @@ and check types, the services decide the rest."""
 
 from rest_framework import serializers
 
+from core.api import IdField
+
 from ..flag_text import TEXT
 from ..models import AnnualGrade, AnnualSummary, CandidateFlag, FlagDecision, FlagKind, FlagState
 from ..models.annual import SummaryFields
@@ -96,21 +98,21 @@ class FlagSerializer(serializers.ModelSerializer):
 
 class SummaryFilterSerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    unit = serializers.IntegerField(required=False)
+    unit = IdField()
     grade = serializers.ChoiceField(choices=AnnualGrade.choices, required=False)
     category = serializers.CharField(required=False, max_length=10)
-    cadre = serializers.IntegerField(required=False)
+    cadre = IdField()
 
 
 class FlagFilterSerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    unit = serializers.IntegerField(required=False)
+    unit = IdField()
     kind = serializers.ChoiceField(choices=FlagKind.choices, required=False)
     state = serializers.ChoiceField(choices=FlagState.choices, required=False)
     decision = serializers.ChoiceField(
         choices=[PENDING, FlagDecision.ACCEPTED.value, FlagDecision.DISMISSED.value], required=False
     )
-    cadre = serializers.IntegerField(required=False)
+    cadre = IdField()
 
 
 # --- Input -------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import IdField
+
 from ..models import (
     EntryStatus,
     FaultToleranceRuling,
@@ -226,19 +228,19 @@ class RuleFilterSerializer(serializers.Serializer):
 
 
 class EntryFilterSerializer(serializers.Serializer):
-    cadre = serializers.IntegerField(required=False)
-    unit = serializers.IntegerField(required=False)
+    cadre = IdField()
+    unit = IdField()
     month = MonthField(required=False)
     status = serializers.ChoiceField(choices=EntryStatus.choices, required=False)
     rule_code = serializers.CharField(required=False, max_length=16)
 
 
 class CadreFilterSerializer(serializers.Serializer):
-    cadre = serializers.IntegerField(required=False)
+    cadre = IdField()
 
 
 class RulingFilterSerializer(CadreFilterSerializer):
-    entry = serializers.IntegerField(required=False)
+    entry = IdField()
     stage = serializers.ChoiceField(choices=FTStage.choices, required=False)
 
 
@@ -252,7 +254,7 @@ class TalkFilterSerializer(CadreFilterSerializer):
 class EntryInputSerializer(serializers.Serializer):
     """``rule`` is a rule code (the version in force on ``occurred_on`` is used) or a rule version's id."""
 
-    cadre = serializers.IntegerField()
+    cadre = IdField(required=True)
     rule = serializers.CharField(max_length=16)
     points = serializers.DecimalField(**POINTS)
     facts = serializers.CharField()
@@ -274,7 +276,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class SanctionInputSerializer(serializers.Serializer):
-    cadre = serializers.IntegerField()
+    cadre = IdField(required=True)
     measure = serializers.PrimaryKeyRelatedField(queryset=SanctionMeasure.objects.all())
     decided_on = serializers.DateField()
     document_no = serializers.CharField(max_length=60)
@@ -282,7 +284,7 @@ class SanctionInputSerializer(serializers.Serializer):
 
 
 class TalkInputSerializer(serializers.Serializer):
-    cadre = serializers.IntegerField()
+    cadre = IdField(required=True)
     kind = serializers.ChoiceField(choices=TalkKind.choices)
     held_on = serializers.DateField()
     talker = serializers.CharField(max_length=60)
@@ -291,7 +293,7 @@ class TalkInputSerializer(serializers.Serializer):
 
 
 class RulingApplySerializer(serializers.Serializer):
-    entry = serializers.IntegerField()
+    entry = IdField(required=True)
     basis = serializers.ChoiceField(choices=FTBasis.choices)
     application = serializers.CharField()
 

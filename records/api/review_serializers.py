@@ -6,6 +6,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from assessments.models import QuarterGrade, QuarterlyReview, ReviewStatus
+from core.api import IdField
 
 SCORE = {"max_digits": 5, "decimal_places": 2, "min_value": Decimal("0"), "max_value": Decimal("100")}
 
@@ -71,10 +72,10 @@ class ReviewSerializer(serializers.ModelSerializer):
 class ReviewFilterSerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
-    unit = serializers.IntegerField(required=False)
+    unit = IdField()
     status = serializers.ChoiceField(choices=ReviewStatus.choices, required=False)
     grade = serializers.ChoiceField(choices=QuarterGrade.choices, required=False)
-    cadre = serializers.IntegerField(required=False)
+    cadre = IdField()
 
 
 # --- Input -------------------------------------------------------------------------------------
