@@ -95,3 +95,8 @@ def test_with_a_snapshot_only_the_frozen_sheets_name_it_as_their_source(world):
     for name in ("积分明细", "季度考评", "处分与组织处理"):
         assert "快照 #" not in book[name]["A3"].value
         assert "数据来源：实时数据（快照只封存年度考核和人选提示）" in book[name]["A3"].value
+
+
+def test_the_entries_sheet_says_its_values_are_before_the_caps(world):
+    ws = export_book("cadre-file", year=2025, cadre=world.cadre_a, user=world.committee)[0]["积分明细"]
+    assert "有效分值为封顶前分值" in ws["A3"].value and "年度考核" in ws["A3"].value

@@ -92,6 +92,10 @@ FLAGS = [
 ]
 
 
+# The entries' values are before the caps; the annual sheet's totals are after them.
+CAPS_NOTE = "有效分值为封顶前分值；计入年度考核的积分按月度、年度上限封顶，见“年度考核”表"
+
+
 def count(req):
     return LedgerEntry.objects.filter(cadre=req.cadre).count() + 20
 
@@ -103,11 +107,12 @@ def build(book, req, progress=None):
     live = "数据来源：实时数据（快照只封存年度考核和人选提示）" if req.snapshot is not None else req.source_label
     heads = {True: subtitle(*who, req.source_label, generated(book)), False: subtitle(*who, live, generated(book))}
 
-    def sheet(name, columns, *, frozen=False):
-        return book.sheet(name, title=f"个人实绩档案（{c.name}）· {name}", subtitle=heads[frozen], columns=columns)
+    def sheet(name, columns, *, frozen=False, note=""):
+        head = subtitle(heads[frozen], note)
+        return book.sheet(name, title=f"个人实绩档案（{c.name}）· {name}", subtitle=head, columns=columns)
 
     _profile(sheet("基本信息", PROFILE), c)
-    _entries(sheet("积分明细", ENTRIES), c)
+    _entries(sheet("积分明细", ENTRIES, note=CAPS_NOTE), c)
     _quarters(sheet("季度考评", QUARTERS), c)
     _annual(sheet("年度考核", ANNUAL, frozen=True), req)
     _sanctions(sheet("处分与组织处理", SANCTIONS), c)
