@@ -139,3 +139,18 @@ def test_roles_without_records_get_403(world, as_user, role):
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_other_methods_are_405(world, as_user, method):
     assert getattr(as_user(world.reviewer), method)(URL).status_code == 405
+
+
+def test_it_holds_the_close_button_while_entries_are_pending_here_or_below(world, as_user):
+    make_entry(world.cadre_a_office, by=world.clerk, occurred_on=date(2026, 3, 10))
+    make_entry(world.cadre_a_office, by=world.clerk, occurred_on=date(2026, 3, 11))
+    make_entry(world.cadre_a, by=world.clerk, occurred_on=date(2026, 3, 12))
+    response = as_user(world.reviewer).get(URL, {"year": 2026})
+    assert _cell(response, "东岭镇", 3).subtree_pending == 3
+    assert _cell(response, "东岭镇党政办", 3).subtree_pending == 2
+    assert _cell(response, "东岭镇", 4).subtree_pending == 0
+    assert "本级及下级尚有 3 条待确认，确认或退回后方可关账。" in response.text
+    assert "本级及下级尚有 2 条待确认，确认或退回后方可关账。" in response.text
+    close = reverse("records:month-close", args=[world.town_a.pk, "2026-03"])
+    form = response.text.split(f'action="{close}"')[1].split("</form>")[0]
+    assert "disabled" in form

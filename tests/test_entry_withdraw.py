@@ -67,6 +67,7 @@ def test_it_never_deletes_a_confirmed_entry(world, as_en):
 
 def test_it_reports_a_closed_month(world, as_en):
     entry = make_entry(world.cadre_a, by=world.clerk)
+    entry_return(actor=world.reviewer, entry=entry, reason="事由不清")
     month_close(actor=world.clerk, unit=world.town_a, month=date(2026, 3, 1))
     response = as_en(world.clerk).post(_url(entry), follow=True)
     assert "2026-03 is closed" in response.text

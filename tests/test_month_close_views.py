@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from records.models import MonthClose
-from records.services.ledger import month_close
+from records.models import LedgerEntry, MonthClose
+from records.services.ledger import entry_return, month_close
 from tests.factories import make_entry
 
 
@@ -78,6 +78,18 @@ def test_closing_a_month_already_closed_above_is_an_error_message(world, as_user
 def test_roles_that_may_not_close_get_403(world, as_user, role):
     assert as_user(getattr(world, role)).post(close_url(world.town_a)).status_code == 403
     assert not MonthClose.objects.exists()
+
+
+def test_a_month_with_pending_entries_stays_open_so_a_returned_entry_can_still_be_fixed(world, as_user):
+    entry = make_entry(world.cadre_a_office, by=world.clerk, occurred_on=date(2026, 3, 20))
+    response = as_user(world.reviewer).post(close_url(world.town_a), follow=True)
+    assert "东岭镇及其下级单位 2026-03 尚有 1 条待确认纪实，请先确认或退回后再关账。" in response.text
+    assert not MonthClose.objects.exists()
+    entry_return(actor=world.reviewer, entry=entry, reason="文号有误")
+    as_user(world.clerk).post(reverse("records:entry-withdraw", args=[entry.pk]), follow=True)
+    assert not LedgerEntry.objects.exists()
+    assert _levels(as_user(world.reviewer).post(close_url(world.town_a))) == ["success"]
+    assert _closed(world.town_a)
 
 
 def test_a_unit_outside_scope_is_404(world, as_user):

@@ -188,3 +188,26 @@ def test_its_query_count_does_not_grow_with_cadres_and_entries(world, as_en):
         response = client.get(_url(world.town_a))
     assert "新干部3" in response.text
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("role", ["clerk", "reviewer"])
+def test_the_calendars_first_and_last_months_show_without_a_link_past_them(world, as_en, role):
+    client = as_en(getattr(world, role))
+    last = client.get(_url(world.town_a, "9999-12"))
+    assert last.status_code == 200
+    assert 'rel="next"' not in last.text and _url(world.town_a, "9999-11") in last.text
+    first = client.get(_url(world.town_a, "0001-01"))
+    assert first.status_code == 200
+    assert 'rel="prev"' not in first.text and _url(world.town_a, "0001-02") in first.text
+
+
+@pytest.mark.parametrize("month", ["0000-01", "10000-01", "9999-00"])
+def test_it_answers_404_for_a_month_outside_the_calendar(world, as_en, month):
+    assert as_en(world.clerk).get(_url(world.town_a, month)).status_code == 404
+
+
+def test_it_says_its_month_totals_are_before_caps_as_the_entry_page_does(world, as_user):
+    make_entry(world.cadre_a, by=world.clerk, code="JN04", points="3")
+    text = as_user(world.clerk).get(_url(world.town_a)).text
+    assert "本月合计（封顶前）" in text
+    assert "本月合计含待确认和已确认纪实，未按上限封顶" in text

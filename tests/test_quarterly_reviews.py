@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from assessments.models import QuarterlyReview, ReviewStatus, ScoringScheme
 from assessments.services import (
@@ -299,7 +300,7 @@ def test_approval_takes_the_points_as_they_are_and_refuses_a_grade_they_no_longe
             world.cadre_a, by=world.clerk, reviewer=world.reviewer, code="SW01", points="-3",
             occurred_on=date(2026, 3, 1 + n), document_no=f"青督查通〔2026〕{n + 1}号",
         )  # fmt: skip
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         review_approve(actor=approver, review=review)
     assert "return the review" in str(exc.value)
     review.refresh_from_db()

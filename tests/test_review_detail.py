@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assessments.models import QuarterlyReview
 from assessments.services import review_approve, review_cycle_open, review_return, review_score, review_submit
+from audit.context import acting
 from tests.factories import UserFactory, grant
 
 
@@ -78,6 +79,22 @@ def test_its_history_shows_each_status_change_with_who_and_why(world, as_en, app
         ("reviewer_2", "Submitted", "Returned"),
     ]
     assert history[0].scored and history[2].reason == "请补充实绩材料"
+
+
+def test_a_reopened_reviews_history_names_its_reason_the_person_and_the_source_as_people_read_them(
+    world, as_user, approver, review
+):
+    with acting(source="command:import_mass_evaluation"):
+        review_approve(actor=approver, review=submitted(review, world.reviewer))
+    client = as_user(approver)
+    client.post(reverse("assessments:review-reopen", args=[review.pk]), {"reason": "群众评议分数录入有误"})
+    response = client.get(url(review))
+    reopened = response.context["history"][-1]
+    assert (reopened.actor, reopened.source_label, reopened.reason) == ("审核二", "", "群众评议分数录入有误")
+    assert "重新开启原因" in reopened.fields and "重新开账原因" not in response.text
+    assert response.context["history"][-2].source_label == "命令"
+    row = response.text.split('<table class="list history">')[1]
+    assert "审核二" in row and "reviewer_2" not in row and "web" not in row and "命令" in row
 
 
 def test_the_assessor_is_offered_scoring_and_an_approver_the_decision(world, as_user, approver, review):

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audit.models import AuditedModel
 from records.models import UnitKind
@@ -186,7 +187,10 @@ class QuarterlyReview(AuditedModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     return_reason = models.CharField(_("reason for return"), max_length=300, blank=True)
-    reopen_reason = models.CharField(_("reason for reopening"), max_length=300, blank=True)
+    # Its own context: the month close's field shares the English words but not the Chinese ones.
+    reopen_reason = models.CharField(
+        pgettext_lazy("quarterly review", "reason for reopening"), max_length=300, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from ..models import QuarterlyReview, ReviewStatus
 from ..rules import DIMENSIONS, GRADES
 from ..selectors import good_quota_usage, quarter_ledger_points
 from ..selectors_page import OPEN
+from ..selectors_scores import with_actor_names
 from ..services import approve_problem, assess_problem, review_reopen, review_score, review_submit
 
 FIELD_LABELS = {f.attname: f.verbose_name for f in QuarterlyReview._meta.concrete_fields}
@@ -28,6 +29,17 @@ SCORE_FIELDS = ("political", "responsibility", "problem_solving", "bottom_line",
 
 def _quota(review):
     return good_quota_usage(review.unit_id, review.year, review.quarter, review.scheme.good_quota)
+
+
+def _source_label(source):
+    """Where a change came from, as people say it; a page's own changes need no label."""
+    if not source or source == "web":
+        return ""
+    if source.startswith("command"):
+        return _("command")
+    if source.startswith("api"):
+        return _("API")
+    return source
 
 
 def _history(review):
@@ -41,13 +53,14 @@ def _history(review):
         event.status_from = ReviewStatus(old).label if old else ""
         event.status_to = ReviewStatus(new).label if new and new != old else ""
         event.reason = (changes.get("return_reason") or changes.get("reopen_reason") or [None, ""])[1]
+        event.source_label = _source_label(event.source)
         event.scored = any(name in changes for name in SCORE_FIELDS)
         event.fields = (
             []
             if event.action == "create"
             else [str(FIELD_LABELS.get(name, name)) for name in changes if name != "status"]
         )
-    return events
+    return with_actor_names(events)
 
 
 def _can_reopen(user, review):

@@ -17,6 +17,8 @@ class Cell:
     cadres: int = 0
     entries: int = 0
     pending: int = 0
+    # Pending entries of the unit and every unit below it: a close waits for them.
+    subtree_pending: int = 0
     # The unit's own close row (closed, or reopened with its reason), if any.
     row: MonthClose | None = None
     # The row that locks this month: the unit's own, or the nearest closed ancestor's.
@@ -129,7 +131,21 @@ def completion_grid(user, year, *, today):
             cell.can_reopen = cell.closed_here and u.id in reopenable
             cells.append(cell)
         grid.append({"unit": u, "cells": cells})
+    _add_subtree_pending(grid)
     return grid
+
+
+def _add_subtree_pending(grid):
+    """Sum each cell's pending entries up the tree; children come after their parent in ``grid``."""
+    by_unit = {row["unit"].id: row["cells"] for row in grid}
+    for row in grid:
+        for cell in row["cells"]:
+            cell.subtree_pending = cell.pending
+    for row in reversed(grid):
+        parent = by_unit.get(row["unit"].parent_id)
+        if parent is not None:
+            for mine, theirs in zip(row["cells"], parent, strict=True):
+                theirs.subtree_pending += mine.subtree_pending
 
 
 __all__ = ["Cell", "completion_grid"]

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role
 from accounts.roles import scope_ids
@@ -329,6 +330,21 @@ def month_close(*, actor, unit, month):
     if closer is not None:
         raise ValidationError(
             _("%(month)s is already closed for %(unit)s.") % {"month": f"{month:%Y-%m}", "unit": closer.name}
+        )
+    # Pending entries would be stuck: returned after the close, the clerk could neither fix nor withdraw them.
+    pending = LedgerEntry.objects.filter(
+        unit_id__in=subtree_ids([unit.pk]), month=month, status=EntryStatus.PENDING
+    ).count()
+    if pending:
+        raise ValidationError(
+            ngettext(
+                "%(month)s still has %(n)d pending entry for %(unit)s and the units below it; "
+                "confirm or return it before closing the month.",
+                "%(month)s still has %(n)d pending entries for %(unit)s and the units below it; "
+                "confirm or return them before closing the month.",
+                pending,
+            )
+            % {"month": f"{month:%Y-%m}", "n": pending, "unit": unit.name}
         )
     row = MonthClose.objects.select_for_update().filter(unit=unit, month=month).first() or MonthClose(
         unit=unit, month=month

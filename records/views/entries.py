@@ -263,8 +263,16 @@ def _parse_month(text):
         return None
 
 
+def _shift(month, months):
+    """``month`` moved by ``months``, or None past the calendar's ends (years 1 and 9999)."""
+    try:
+        return month + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        return None
+
+
 def _sheet_url(unit, month, **query):
-    url = reverse("records:month-sheet", args=[unit.pk, f"{month:%Y-%m}"])
+    url = reverse("records:month-sheet", args=[unit.pk, f"{month.year:04d}-{month.month:02d}"])
     query = {k: v for k, v in query.items() if v}
     return url + ("?" + urlencode(query) if query else "")
 
@@ -339,8 +347,8 @@ def month_sheet_view(request, pk, month):
             "closer": closer,
             "form": form,
             "can_enter": can_enter,
-            "previous": month - relativedelta(months=1),
-            "following": month + relativedelta(months=1),
+            "previous": _shift(month, -1),
+            "following": _shift(month, 1),
             "sheet_url": _sheet_url(unit, month),
         },
     )
