@@ -17,7 +17,7 @@ from audit.services import audit_record
 from core.access import role_required
 from core.forms import apply_service_errors
 
-from .builders import REPORTS, filename
+from .builders import filename, report_count
 from .forms import RawExportForm, ReportForm
 from .models import ExportFile
 from .raw import RAW, raw_export, raw_queryset
@@ -45,11 +45,11 @@ def report_index(request):
     if request.method == "POST" and form.is_valid():
         try:
             req = build_request(user=request.user, **form.request_args())
+            rows = report_count(req)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            small = REPORTS[req.kind].count(req) <= settings.REPORTS_DIRECT_MAX_ROWS
-            if small and not form.cleaned_data["background"]:
+            if rows <= settings.REPORTS_DIRECT_MAX_ROWS and not form.cleaned_data["background"]:
                 buffer = BytesIO()
                 report_export(actor=request.user, req=req, target=buffer)
                 return _xlsx_response(buffer.getvalue(), filename(req))

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.flags import Flag, Reason
+from assessments.flags import Blocker, Flag, Reason
 from assessments.models import AnnualSummary, QuarterlyReview, ScoringScheme
 from records.models import SanctionMeasure
 from records.services.sanctions import sanction_create
@@ -14,6 +14,9 @@ from tests.factories_reports import body, export_book, freeze, make_flag, make_s
 
 PROMOTION = ["序号", "姓名", "单位", "职务", "职级", "任现职级时间", "综合得分", "类别排名", "提示情况", "提示理由",
              "限制情形核查", "组织决定", "决定说明"]  # fmt: skip
+COMMENDATION = ["序号", "姓名", "单位", "职务", "职级", "综合得分", "类别排名", "提示情况", "提示理由", "限制情形核查",
+                "组织决定", "决定说明"]  # fmt: skip
+ROTATION = ["序号", "姓名", "单位", "职务", "职级", "任现职时间", "提示理由", "组织决定", "决定说明"]
 ADJUSTMENT = ["序号", "姓名", "单位", "职务", "职级", "提示类别", "提示理由", "依据记录", "组织决定", "决定说明"]
 
 
@@ -29,7 +32,7 @@ def promotions(world):
 
 def test_the_promotion_list_has_a_sheet_per_kind_with_the_raised_first(world, promotions):
     book, rows = export_book("promotion-candidates", year=2025, user=world.committee)
-    assert book.sheetnames == ["优先提拔", "职级晋升"]
+    assert book.sheetnames == ["优先提拔", "职级晋升", "评先评优", "交流轮岗"]
     ws = book["优先提拔"]
     assert ws["A2"].value == "2025年度优先提拔参考人选名单"
     assert [c.value for c in ws[4]] == PROMOTION
@@ -143,3 +146,59 @@ def test_a_snapshots_evidence_is_the_year_as_frozen(world, time_machine):
     assert "2026-03-02 09:30 冻结" in ws["A3"].value
     live = export_book("adjustment-candidates", year=2025, user=world.committee)[0]["调整"]
     assert body(live, 4)[0][7].split("\n") == ["2025年度考核：称职", "季度考评 2025年第4季度：一般，78.00 分"]
+
+
+@pytest.fixture
+def commendations(world):
+    excellent = (Reason("commendation.suggested_excellent", "优秀", "优秀", period="2025"),)
+    make_summary(world.cadre_a, score=Decimal("95"), category_rank=1)
+    make_flag(world.cadre_a, kind="commendation", flag=Flag("commendation", excellent), decision="accepted",
+              decision_note="推荐表彰")  # fmt: skip
+    barred = Flag("commendation", excellent, (Blocker("excellent_barred", detail="政务处分·警告"),))
+    make_flag(world.cadre_b, kind="commendation", state="blocked", flag=barred)
+    rotation = Flag("rotation_due", (Reason("rotation.unit_years", 10, 12, detail="正科"),))
+    make_flag(world.cadre_a_office, kind="rotation_due", flag=rotation, decision_note="列入轮岗计划")
+    make_flag(world.cadre_b, kind="rotation_due", state="withdrawn", flag=rotation)
+    return 2025
+
+
+def test_the_promotion_pack_lists_commendations_with_what_bars_them(world, commendations):
+    book, rows = export_book("promotion-candidates", year=2025, user=world.committee)
+    ws = book["评先评优"]
+    assert ws["A2"].value == "2025年度评先评优参考人选名单"
+    assert [c.value for c in ws[4]] == COMMENDATION
+    raised, blocked = body(ws, 4)
+    assert raised[1:4] == ("李明", "东岭镇", "科员") and raised[5:8] == (95, 1, "提示")
+    assert raised[8] == "2025 年度建议考核等次为“优秀”"
+    assert raised[9] == "经核查，本年度未受影响评先评优的处分"
+    assert raised[10:] == ("采纳", "推荐表彰")
+    assert (blocked[1], blocked[7]) == ("赵强", "不予提示")
+    assert blocked[9] == "未提示评先评优：本年度受政务处分·警告"
+    assert blocked[10:] == ("待定", None)
+    assert rows == 3  # two commendations and one rotation; the withdrawn rotation is left out
+
+
+def test_the_promotion_pack_lists_the_cadres_due_for_rotation(world, commendations):
+    book = export_book("promotion-candidates", year=2025, user=world.committee)[0]
+    ws, first = book["交流轮岗"], book["优先提拔"]
+    assert ws["A2"].value == "2025年度交流轮岗参考人选名单"
+    assert ws["A3"].value == first["A3"].value  # scope, year, source and time, as on every sheet
+    assert [c.value for c in ws[4]] == ROTATION
+    (row,) = body(ws, 4)
+    assert row[1] == "王芳" and row[5].date() == date(2020, 1, 1)
+    assert row[6] == "任现职 12 年（单位正副职满 10 年）"
+    assert row[7:] == ("待定", "列入轮岗计划")
+    assert (ws.print_title_rows, ws.page_setup.orientation) == ("$4:$4", first.page_setup.orientation)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_a_snapshot_keeps_the_commendations_and_rotations_as_frozen(world, commendations):
+    from assessments.models import CandidateFlag
+
+    snapshot = freeze(year=2025, unit=world.county, by=world.committee)
+    CandidateFlag.objects.filter(kind="commendation", cadre=world.cadre_a).update(decision="dismissed")
+    CandidateFlag.objects.filter(kind="rotation_due").delete()
+    book = export_book("promotion-candidates", snapshot=snapshot, user=world.committee)[0]
+    assert body(book["评先评优"], 4)[0][10] == "采纳"
+    assert [r[1] for r in body(book["交流轮岗"], 4)] == ["王芳"]
+    assert [r[1] for r in body(export_book("promotion-candidates", year=2025)[0]["交流轮岗"], 4)] == []

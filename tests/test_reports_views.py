@@ -9,7 +9,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from core.models import JobStatus
 from reports.models import ExportFile
-from tests.factories_reports import body, make_summary, open_book
+from tests.factories_reports import body, freeze, make_flag, make_summary, open_book
 
 INDEX = reverse("reports:index")
 RAW = reverse("reports:raw-export")
@@ -70,6 +70,55 @@ def test_a_small_report_downloads_at_once_and_is_audited(world, as_user, summari
     assert event.changes["rows"] == 2
     assert event.changes["scope"] == "东岭镇（含下级单位）"
     assert event.changes["params"]["year"] == 2025
+
+
+def refused(response, message):
+    assert response.status_code == 200
+    assert message in response.context["form"].non_field_errors()
+    assert message in response.text
+    assert not ExportFile.objects.exists()
+    assert not AuditEvent.objects.filter(action="export").exists()
+    return True
+
+
+def test_it_refuses_a_year_without_summaries_before_building(world, as_user, summaries):
+    client = as_user(world.committee)
+    assert refused(post(client, year=2024), "2024 年度该范围内没有年度汇总，无可导出的内容。")
+    assert refused(post(client, year=2024, background="on"), "2024 年度该范围内没有年度汇总，无可导出的内容。")
+
+
+def test_it_refuses_a_scope_without_summaries(world, as_user):
+    make_summary(world.cadre_b)  # township B only
+    response = post(as_user(world.reviewer))  # township A's reviewer
+    assert refused(response, "2025 年度该范围内没有年度汇总，无可导出的内容。")
+
+
+def test_it_refuses_candidate_lists_without_candidates(world, as_user, summaries):
+    client = as_user(world.committee)
+    message = "2025 年度该范围内没有优先提拔、职级晋升、评先评优或交流轮岗参考人选，无可导出的内容。"
+    assert refused(post(client, kind="promotion-candidates"), message)
+    make_flag(world.cadre_a, kind="red_card", state="withdrawn")
+    message = "2025 年度该范围内没有调整、约谈提醒或红黄牌参考人选，无可导出的内容。"
+    assert refused(post(client, kind="adjustment-candidates"), message)
+
+
+def test_it_refuses_a_snapshot_with_nothing_in_the_scope(world, as_user):
+    make_summary(world.cadre_b)
+    snapshot = freeze(year=2025, unit=world.county, by=world.committee)
+    response = post(as_user(world.reviewer), snapshot=snapshot.pk)
+    assert refused(response, f"快照 #{snapshot.pk}（2025 年度）该范围内没有年度汇总，无可导出的内容。")
+
+
+def test_it_refuses_a_quarter_without_reviews(world, as_user):
+    response = post(as_user(world.committee), kind="quarterly-results", quarter=2)
+    assert refused(response, "2025 年第 2 季度该范围内没有季度考评，无可导出的内容。")
+
+
+def test_a_candidate_list_with_candidates_still_downloads(world, as_user):
+    make_flag(world.cadre_a, kind="rotation_due")
+    response = post(as_user(world.committee), kind="promotion-candidates")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert [r[1] for r in body(open_book(b"".join(response.streaming_content))["交流轮岗"], 4)] == ["李明"]
 
 
 def test_a_unit_outside_the_scope_is_not_offered(world, as_user, summaries):

@@ -1,7 +1,8 @@
-"""参考人选名单: priority and rank promotion, and adjustment, talks and red/yellow cards.
+"""参考人选名单: priority and rank promotion, commendation and rotation, and adjustment, talks and
+red/yellow cards.
 
-Each flag reads in words (``assessments.flag_text``): its reasons, and for promotion the blockers
-checked. The adjustment lists also name the records behind each reason (entries, reviews,
+Each flag reads in words (``assessments.flag_text``): its reasons, and for promotion and commendation
+the blockers checked. The adjustment lists also name the records behind each reason (entries, reviews,
 sanctions, annual grades), each kind read in one query for the whole list.
 """
 
@@ -18,16 +19,11 @@ from ..selectors import flag_source, summary_source
 STATES = {FlagState.RAISED: "提示", FlagState.BLOCKED: "不予提示"}
 DECISIONS = {"": "待定", "accepted": "采纳", "dismissed": "不采纳"}
 
-PROMOTION_SHEETS = (
-    ("优先提拔", "{year}年度优先提拔参考人选名单", (FlagKind.PROMOTION,)),
-    ("职级晋升", "{year}年度职级晋升参考人选名单", (FlagKind.RANK_PROMOTION,)),
-)
 ADJUSTMENT_SHEETS = (
     ("调整", "{year}年度调整参考人选名单", (FlagKind.ADJUSTMENT,)),
     ("约谈", "{year}年度约谈提醒参考人选名单", (FlagKind.TALK_REMINDER,)),
     ("红黄牌", "{year}年度红黄牌参考人选名单", (FlagKind.RED_CARD, FlagKind.YELLOW_CARD)),
 )
-PROMOTION_KINDS = [k for _s, _t, kinds in PROMOTION_SHEETS for k in kinds]
 ADJUSTMENT_KINDS = [k for _s, _t, kinds in ADJUSTMENT_SHEETS for k in kinds]
 
 PERSON = [
@@ -45,6 +41,23 @@ PROMOTION_COLUMNS = [
     Column("提示情况", 8, "center"),
     Column("提示理由", 40, "wrap"),
     Column("限制情形核查", 30, "wrap"),
+    Column("组织决定", 8, "center"),
+    Column("决定说明", 16, "wrap"),
+]
+COMMENDATION_COLUMNS = [
+    *PERSON,
+    Column("综合得分", 8, "score"),
+    Column("类别排名", 6, "int"),
+    Column("提示情况", 8, "center"),
+    Column("提示理由", 40, "wrap"),
+    Column("限制情形核查", 30, "wrap"),
+    Column("组织决定", 8, "center"),
+    Column("决定说明", 16, "wrap"),
+]
+ROTATION_COLUMNS = [
+    *PERSON,
+    Column("任现职时间", 11, "date"),
+    Column("提示理由", 40, "wrap"),
     Column("组织决定", 8, "center"),
     Column("决定说明", 16, "wrap"),
 ]
@@ -85,35 +98,54 @@ def reasons_text(flag):
     return sentence(Flag(flag.kind, flag.reasons, ())).replace(TEXT["sentence"]["join"], "；\n")
 
 
+# What "no blocker" means depends on what the rule checks: 评先评优 is barred only by a sanction.
+CLEAR = {
+    FlagKind.COMMENDATION: "经核查，本年度未受影响评先评优的处分",
+}
+
+
 def blockers_text(flag):
     if not flag.blockers:
-        return "经核查，无影响期、试用期、红黄牌等限制情形"
+        return CLEAR.get(flag.kind, "经核查，无影响期、试用期、红黄牌等限制情形")
     return sentence(flag)
+
+
+def _promotion_row(row):
+    return (
+        row.cadre.rank_since,
+        row.score,
+        row.category_rank,
+        STATES[row.state],
+        reasons_text(row.flag),
+        blockers_text(row.flag),
+    )
+
+
+def _commendation_row(row):
+    return (row.score, row.category_rank, STATES[row.state], reasons_text(row.flag), blockers_text(row.flag))
+
+
+def _rotation_row(row):
+    return (row.cadre.post_since, reasons_text(row.flag))
+
+
+PROMOTION_SHEETS = (
+    ("优先提拔", "{year}年度优先提拔参考人选名单", FlagKind.PROMOTION, PROMOTION_COLUMNS, _promotion_row),
+    ("职级晋升", "{year}年度职级晋升参考人选名单", FlagKind.RANK_PROMOTION, PROMOTION_COLUMNS, _promotion_row),
+    ("评先评优", "{year}年度评先评优参考人选名单", FlagKind.COMMENDATION, COMMENDATION_COLUMNS, _commendation_row),
+    ("交流轮岗", "{year}年度交流轮岗参考人选名单", FlagKind.ROTATION_DUE, ROTATION_COLUMNS, _rotation_row),
+)
+PROMOTION_KINDS = [kind for _s, _t, kind, _c, _r in PROMOTION_SHEETS]
 
 
 def build_promotion(book, req, progress=None):
     flags = list(_flags(req, PROMOTION_KINDS))
-    for name, title, kinds in PROMOTION_SHEETS:
-        sheet = _sheet(book, req, name, title, PROMOTION_COLUMNS)
-        for row in (f for f in flags if f.kind in kinds):
-            flag, c = row.flag, row.cadre
-            sheet.write_row(
-                (
-                    sheet.rows + 1,
-                    c.name,
-                    row.unit.name,
-                    c.position,
-                    c.rank,
-                    c.rank_since,
-                    row.score,
-                    row.category_rank,
-                    STATES[row.state],
-                    reasons_text(flag),
-                    blockers_text(flag),
-                    DECISIONS.get(row.decision, row.decision),
-                    row.decision_note,
-                )
-            )
+    for name, title, kind, columns, cells in PROMOTION_SHEETS:
+        sheet = _sheet(book, req, name, title, columns)
+        for row in (f for f in flags if f.kind == kind):
+            c, decision = row.cadre, DECISIONS.get(row.decision, row.decision)
+            person = (sheet.rows + 1, c.name, row.unit.name, c.position, c.rank)
+            sheet.write_row((*person, *cells(row), decision, row.decision_note))
         sheet.finish()
     return len(flags)
 
