@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, User
+from .models import Role, RoleAssignment, User
 from .roles import has_role
 
 
@@ -46,3 +46,16 @@ class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
+
+    def has_change_permission(self, request, obj=None):
+        # The security and audit administrators' accounts are out of the system administrator's
+        # reach (their password, their status): the three administrators stay separate (DOMAIN §10).
+        # Read from the assignments, not has_role: a disabled account holds no role there, and
+        # enabling it again is exactly what must stay out of reach.
+        if (
+            obj is not None
+            and obj.pk != request.user.pk
+            and RoleAssignment.objects.filter(user=obj, role__in=[Role.SECADMIN, Role.AUDITOR]).exists()
+        ):
+            return False
+        return super().has_change_permission(request, obj)

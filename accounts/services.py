@@ -27,6 +27,12 @@ def role_grant(*, actor, user, role: str, scope) -> RoleAssignment:
         raise ValidationError(
             _("The system, security and audit administrator roles cannot be held by the same person.")
         )
+    # Nor one of them with a role over the records: a system administrator would read cadres, an
+    # auditor change them, a clerk grant roles (DOMAIN §10).
+    if (role in ADMIN_ROLES and held - ADMIN_ROLES) or (role not in ADMIN_ROLES and held & ADMIN_ROLES):
+        raise ValidationError(
+            _("An administrator role cannot be held together with a clerk, reviewer or committee role.")
+        )
     if RoleAssignment.objects.filter(user=user, role=role, scope=scope).exists():
         raise ValidationError(_("This user already holds this role for this unit."))
     assignment = RoleAssignment(user=user, role=role, scope=scope, granted_by=actor)

@@ -39,6 +39,41 @@ def test_the_three_admin_roles_are_mutually_exclusive(world, held, wanted):
         role_grant(actor=world.secadmin, user=user, role=wanted, scope=world.county)
 
 
+@pytest.mark.parametrize(
+    ("held", "wanted"),
+    [("sysadmin", "committee"), ("auditor", "clerk"), ("secadmin", "reviewer"), ("clerk", "secadmin"),
+     ("committee", "sysadmin"), ("reviewer", "auditor")],
+)  # fmt: skip
+def test_an_admin_role_is_never_held_with_a_role_over_the_records(world, held, wanted):
+    user = grant(UserFactory(), held, world.county)
+    with pytest.raises(ValidationError) as exc:
+        role_grant(actor=world.secadmin, user=user, role=wanted, scope=world.town_a)
+    assert "exclusiv" not in str(exc.value)  # the message names the rule, in words
+    assert not RoleAssignment.objects.filter(user=user, role=wanted).exists()
+
+
+def test_the_system_admin_cannot_reach_the_security_or_audit_administrators_accounts(world, as_user):
+    client = as_user(world.sysadmin)
+    for admin_user in (world.auditor, world.secadmin):
+        assert client.get(f"/admin/accounts/user/{admin_user.pk}/password/").status_code == 403
+        response = client.post(
+            f"/admin/accounts/user/{admin_user.pk}/password/",
+            {"password1": "Xq7#mLp2$vR9wT", "password2": "Xq7#mLp2$vR9wT"},
+        )
+        assert response.status_code == 403
+        admin_user.refresh_from_db()
+        assert not admin_user.check_password("Xq7#mLp2$vR9wT")
+        response = client.post(
+            f"/admin/accounts/user/{admin_user.pk}/change/",
+            {"username": admin_user.username, "full_name": "x", "email": "", "is_active": ""},
+        )
+        assert response.status_code == 403
+        admin_user.refresh_from_db()
+        assert admin_user.is_active
+    # Other accounts stay the system administrator's to manage.
+    assert client.get(f"/admin/accounts/user/{world.clerk.pk}/password/").status_code == 200
+
+
 def test_an_admin_role_may_be_held_over_two_scopes(world):
     user = grant(UserFactory(), "sysadmin", world.town_a)
     role_grant(actor=world.secadmin, user=user, role="sysadmin", scope=world.town_b)
