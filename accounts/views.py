@@ -2,9 +2,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from audit.models import Action
+from audit.services import audit_record
 from core.access import role_required
 from core.paging import paginate
 from records.selectors import subtree_ids
@@ -19,6 +22,33 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every signed-in user changes their own password here; the admin's page is for staff only.
+
+    The change itself lands in the audit log as an update of the user (the hash masked); a refused
+    attempt is logged too, since a wrong old password may be someone at an unattended session.
+    """
+
+    template_name = "accounts/password_change.html"
+    http_method_names = ["get", "head", "post"]
+    success_url = reverse_lazy("accounts:password-change-done")
+
+    def form_invalid(self, form):
+        codes = sorted({e.code or "invalid" for errors in form.errors.as_data().values() for e in errors})
+        audit_record(
+            action=Action.UPDATE,
+            instance=self.request.user,
+            success=False,
+            note=f"password change refused: {', '.join(codes)}"[:500],
+        )
+        return super().form_invalid(form)
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+    http_method_names = ["get", "head"]
 
 
 def _assignments_in_scope(actor):

@@ -4,9 +4,12 @@ import re
 from datetime import datetime, time, timedelta
 
 from django.apps import apps
+from django.contrib import messages
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
@@ -170,6 +173,10 @@ def _export_rows(events):
 def event_export(request):
     """The filtered log as CSV; the export itself is an audited event."""
     form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # An unreadable filter would otherwise export the whole log; the list shows the form's errors.
+        messages.error(request, _("Nothing was exported: correct the filters first."))
+        return redirect(f"{reverse('audit:event-list')}?{request.GET.urlencode()}")
     events = filtered_events(form)
     count = events.count()
     audit_record(action=Action.EXPORT, model="audit.auditevent", note=f"{count} rows; {request.GET.urlencode()}"[:500])

@@ -32,11 +32,14 @@ def validate_mobile(value: str) -> str:
 
 
 def mask_id_number(value: str) -> str:
+    """Only the last four characters shown. The birth date (digits 7–14) is shown beside the ID in
+    lists and exports, so a mask that kept the first four would leave two digits and the check digit
+    to guess: the whole number could be rebuilt."""
     if not value:
         return ""
     if len(value) <= 8:
         return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return "*" * (len(value) - 4) + value[-4:]
 
 
 def mask_mobile(value: str) -> str:

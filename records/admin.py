@@ -5,13 +5,35 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import SysadminModelAdmin
 
-from .models import CategoryCap, PointRule, SanctionMeasure, Unit
+from .models import CategoryCap, PointRule, SanctionMeasure, Unit, UnitClosure
 from .selectors import units_visible_to
 from .services import unit_create, unit_update
 
 
+class UnitAdminForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "kind", "parent", "order"]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        unit = self.instance
+        if parent is None:
+            # Scopes are subtrees of existing units, so a new top-level unit would be seen by nobody.
+            # An existing top-level unit (the county itself) keeps its empty parent.
+            stored_parent = Unit.objects.filter(pk=unit.pk).values_list("parent_id", flat=True).first()
+            if unit.pk is None or stored_parent is not None:
+                raise ValidationError(
+                    _("Choose a parent unit: a new top-level unit would be outside every user's scope.")
+                )
+        elif unit.pk is not None and UnitClosure.objects.filter(ancestor=unit, descendant=parent).exists():
+            raise ValidationError(_("A unit cannot be moved under itself or its own subunit."))
+        return parent
+
+
 @admin.register(Unit)
 class UnitAdmin(SysadminModelAdmin):
+    form = UnitAdminForm
     list_display = ["code", "name", "kind", "parent", "order", "depth"]
     list_filter = ["kind", "depth"]
     search_fields = ["code", "name"]
@@ -28,16 +50,13 @@ class UnitAdmin(SysadminModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The closure table must follow every create and move, so saves go through the services.
+        # The form has already refused a move under the unit itself or its subunits (clean_parent).
         data = {f: form.cleaned_data[f] for f in ["code", "name", "kind", "parent", "order"]}
-        try:
-            if change:
-                unit_update(unit=obj, **data)
-            else:
-                saved = unit_create(**data)
-                obj.pk = saved.pk
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            raise
+        if change:
+            unit_update(unit=obj, **data)
+        else:
+            saved = unit_create(**data)
+            obj.pk = saved.pk
 
     def has_delete_permission(self, request, obj=None):
         # Units carry history (postings, ledgers); they are closed by moving, never deleted.

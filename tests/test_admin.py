@@ -45,3 +45,44 @@ def test_cadres_are_not_in_the_admin(world, as_user):
 def test_the_admin_cannot_delete_units(world, as_user):
     response = as_user(world.sysadmin).get(f"/admin/records/unit/{world.town_b.pk}/delete/")
     assert response.status_code == 403
+
+
+def _unit_form(unit, parent):
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent": parent.pk if parent else "", "order": 0}
+
+
+@pytest.mark.parametrize("target", ["town_a", "office_a"])
+def test_moving_a_unit_under_itself_or_its_subunit_shows_the_error_on_the_form(world, as_user, target):
+    response = as_user(world.sysadmin).post(
+        f"/admin/records/unit/{world.town_a.pk}/change/", _unit_form(world.town_a, getattr(world, target))
+    )
+    assert response.status_code == 200
+    assert "单位不能移到自身或其下级单位之下" in " ".join(response.context["adminform"].form.errors["parent"])
+    world.town_a.refresh_from_db()
+    assert world.town_a.parent == world.county and world.town_a.depth == 1
+
+
+def test_a_new_unit_needs_a_parent_or_nobody_could_see_it(world, as_user):
+    response = as_user(world.sysadmin).post(
+        "/admin/records/unit/add/", {"code": "R2", "name": "另一个县", "kind": "党委", "parent": "", "order": 0}
+    )
+    assert response.status_code == 200
+    assert "请选择上级单位" in " ".join(response.context["adminform"].form.errors["parent"])
+    assert not Unit.objects.filter(code="R2").exists()
+
+
+def test_a_unit_cannot_be_moved_to_the_top_level(world, as_user):
+    response = as_user(world.sysadmin).post(
+        f"/admin/records/unit/{world.town_b.pk}/change/", _unit_form(world.town_b, None)
+    )
+    assert response.status_code == 200 and response.context["adminform"].form.errors["parent"]
+    world.town_b.refresh_from_db()
+    assert world.town_b.parent == world.county
+
+
+def test_the_top_level_unit_itself_is_still_edited_without_a_parent(world, as_user):
+    data = _unit_form(world.county, None) | {"name": "青山县委"}
+    response = as_user(world.sysadmin).post(f"/admin/records/unit/{world.county.pk}/change/", data)
+    assert response.status_code == 302
+    world.county.refresh_from_db()
+    assert world.county.name == "青山县委" and world.county.parent is None

@@ -121,3 +121,21 @@ def test_the_export_never_lets_a_cell_become_a_formula(world, as_user):
     body = b"".join(as_user(world.auditor).get(reverse("audit:event-export")).streaming_content).decode("utf-8-sig")
     assert ",'=HYPERLINK(1)" in body or "'=HYPERLINK(1)" in body
     assert ",=HYPERLINK" not in body
+
+
+@pytest.mark.parametrize("bad", [{"success": "true"}, {"since": "garbage"}, {"action": "nonsense"}])
+def test_the_export_refuses_a_filter_it_cannot_read_and_exports_nothing(world, as_user, bad):
+    client = as_user(world.auditor)
+    response = client.get(reverse("audit:event-export"), bad)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("audit:event-list") + "?")
+    assert not AuditEvent.objects.filter(action="export").exists()
+    page = client.get(response["Location"])
+    assert "未导出任何内容" in page.text
+    assert page.context["form"].errors
+
+
+def test_the_export_without_filters_still_exports_the_whole_log(world, as_user):
+    response = as_user(world.auditor).get(reverse("audit:event-export"))
+    assert response.status_code == 200
+    assert AuditEvent.objects.get(action="export").note.startswith(f"{AuditEvent.objects.count() - 1} rows")

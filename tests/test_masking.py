@@ -33,8 +33,9 @@ def test_a_computed_check_digit_always_validates_and_any_other_fails(first17):
                 validate_id_number(first17 + other)
 
 
-def test_it_masks_the_middle_of_an_id_number():
-    assert mask_id_number("430521198506011234") == "4305**********1234"
+def test_it_masks_all_of_an_id_number_but_its_last_four():
+    # The birth date is shown beside it: the region digits must not be, or the number is rebuilt.
+    assert mask_id_number("430521198506011234") == "**************1234"
 
 
 def test_it_masks_the_middle_of_a_mobile():

@@ -124,3 +124,16 @@ def test_an_existing_code_is_revised_not_created_again(world):
             max_points=D("2"),
             valid_from=date(2026, 1, 1),
         )
+
+
+@pytest.mark.parametrize("day", [date(9999, 12, 31), date(2101, 1, 1)])
+def test_a_revision_cannot_start_after_2100(world, day):
+    with pytest.raises(ValidationError) as refused:
+        rule_revise(actor=world.sysadmin, rule=rule("JN04"), valid_from=day, max_points=D("4"))
+    assert "valid_from" in refused.value.message_dict
+    assert PointRule.objects.filter(code="JN04").count() == 1
+
+
+def test_a_revision_may_start_in_2100(world):
+    new = rule_revise(actor=world.sysadmin, rule=rule("JN04"), valid_from=date(2100, 12, 31), max_points=D("4"))
+    assert new.valid_from == date(2100, 12, 31)

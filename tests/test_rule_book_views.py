@@ -194,3 +194,12 @@ def test_new_and_revise_answer_405_to_other_methods(world, as_user, method):
     client = as_user(world.sysadmin)
     assert getattr(client, method)(NEW).status_code == 405
     assert getattr(client, method)(revise_url("JN04")).status_code == 405
+
+
+@pytest.mark.parametrize(("view", "code"), [("records:rule-revise", "JN04"), ("records:rule-new", None)])
+def test_a_start_date_past_2100_is_refused_with_a_chinese_message(world, as_user, view, code):
+    url = reverse(view, args=[code] if code else [])
+    response = as_user(world.sysadmin).post(url, _rule_form(code=None if code else "JN07", valid_from="9999-12-31"))
+    assert response.status_code == 200
+    assert "2000 年至 2100 年" in " ".join(response.context["form"].errors["valid_from"])
+    assert PointRule.objects.filter(code=code or "JN07").count() == (1 if code else 0)

@@ -29,9 +29,16 @@ def _require_sysadmin(actor):
         raise PermissionDenied(_("Only the system administrator maintains the rule book."))
 
 
+def _check_start(valid_from):
+    # The app's years run 2000-2100; a version opened on 9999-12-31 could never be revised again.
+    if not 2000 <= valid_from.year <= 2100:
+        raise ValidationError({"valid_from": _("A rule version starts on a day between 2000 and 2100.")})
+
+
 @transaction.atomic
 def rule_create(*, actor, code, valid_from, **fields):
     _require_sysadmin(actor)
+    _check_start(valid_from)
     if PointRule.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Rule %(code)s exists; revise it instead.") % {"code": code}})
     rule = PointRule(code=code, version=1, valid_from=valid_from, **fields)
@@ -50,6 +57,7 @@ def rule_revise(*, actor, rule, valid_from, **changes):
     change meaning, so such a revision is refused: pick a later date.
     """
     _require_sysadmin(actor)
+    _check_start(valid_from)
     current = PointRule.objects.select_for_update().get(pk=rule.pk)
     if current.valid_to is not None:
         raise ValidationError(_("Only the current version of a rule can be revised."))
