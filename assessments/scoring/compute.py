@@ -745,8 +745,8 @@ def recompute(year, *, unit=None, cadre_ids=None, progress=None):
         report(1, STEPS)
         flagged = set(components) if partial else None
         result = grade_and_flag(year, components=components, flag_cadre_ids=flagged, reads=reads, progress=report)
-        # In the same transaction as the writes it describes.
         result["summaries_changed"] = len(result.pop("graded_changed"))
+        # In the same transaction as the writes it describes.
         audit_result(year, result, cadre_ids=sorted(components) if partial else None)
     result["seconds"] = round(time.monotonic() - started, 2)
     return result

@@ -33,41 +33,24 @@ PERSON = [
     Column("职务", 16, "wrap"),
     Column("职级", 11, "wrap"),
 ]
-PROMOTION_COLUMNS = [
-    *PERSON,
-    Column("任现职级时间", 11, "date"),
+# Every list ends with the committee's decision; the promotion kinds share their score and reasons.
+DECISION = [Column("组织决定", 8, "center"), Column("决定说明", 16, "wrap")]
+SCORED = [
     Column("综合得分", 8, "score"),
     Column("类别排名", 6, "int"),
     Column("提示情况", 8, "center"),
     Column("提示理由", 40, "wrap"),
     Column("限制情形核查", 30, "wrap"),
-    Column("组织决定", 8, "center"),
-    Column("决定说明", 16, "wrap"),
 ]
-COMMENDATION_COLUMNS = [
-    *PERSON,
-    Column("综合得分", 8, "score"),
-    Column("类别排名", 6, "int"),
-    Column("提示情况", 8, "center"),
-    Column("提示理由", 40, "wrap"),
-    Column("限制情形核查", 30, "wrap"),
-    Column("组织决定", 8, "center"),
-    Column("决定说明", 16, "wrap"),
-]
-ROTATION_COLUMNS = [
-    *PERSON,
-    Column("任现职时间", 11, "date"),
-    Column("提示理由", 40, "wrap"),
-    Column("组织决定", 8, "center"),
-    Column("决定说明", 16, "wrap"),
-]
+PROMOTION_COLUMNS = [*PERSON, Column("任现职级时间", 11, "date"), *SCORED, *DECISION]
+COMMENDATION_COLUMNS = [*PERSON, *SCORED, *DECISION]
+ROTATION_COLUMNS = [*PERSON, Column("任现职时间", 11, "date"), Column("提示理由", 40, "wrap"), *DECISION]
 ADJUSTMENT_COLUMNS = [
     *PERSON,
     Column("提示类别", 8, "center"),
     Column("提示理由", 36, "wrap"),
     Column("依据记录", 44, "wrap"),
-    Column("组织决定", 8, "center"),
-    Column("决定说明", 16, "wrap"),
+    *DECISION,
 ]
 
 
@@ -143,9 +126,7 @@ def build_promotion(book, req, progress=None):
     for name, title, kind, columns, cells in PROMOTION_SHEETS:
         sheet = _sheet(book, req, name, title, columns)
         for row in (f for f in flags if f.kind == kind):
-            c, decision = row.cadre, DECISIONS.get(row.decision, row.decision)
-            person = (sheet.rows + 1, c.name, row.unit.name, c.position, c.rank)
-            sheet.write_row((*person, *cells(row), decision, row.decision_note))
+            sheet.write_row(_line(sheet, row, cells(row)))
         sheet.finish()
     return len(flags)
 
@@ -156,23 +137,17 @@ def build_adjustment(book, req, progress=None):
     for name, title, kinds in ADJUSTMENT_SHEETS:
         sheet = _sheet(book, req, name, title, ADJUSTMENT_COLUMNS)
         for row in (f for f in flags if f.kind in kinds):
-            flag, c = row.flag, row.cadre
-            sheet.write_row(
-                (
-                    sheet.rows + 1,
-                    c.name,
-                    row.unit.name,
-                    c.position,
-                    c.rank,
-                    TEXT["kind"][row.kind],
-                    reasons_text(flag),
-                    evidence.text(flag, row.cadre_id),
-                    DECISIONS.get(row.decision, row.decision),
-                    row.decision_note,
-                )
-            )
+            cells = (TEXT["kind"][row.kind], reasons_text(row.flag), evidence.text(row.flag, row.cadre_id))
+            sheet.write_row(_line(sheet, row, cells))
         sheet.finish()
     return len(flags)
+
+
+def _line(sheet, row, cells):
+    """A list's row: the person (PERSON), the list's own ``cells``, the committee's decision (DECISION)."""
+    c = row.cadre
+    person = (sheet.rows + 1, c.name, row.unit.name, c.position, c.rank)
+    return (*person, *cells, DECISIONS.get(row.decision, row.decision), row.decision_note)
 
 
 def _sheet(book, req, name, title, columns):
