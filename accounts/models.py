@@ -34,6 +34,10 @@ class User(AuditedModel, AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def audit_unit_id(self):
+        # Accounts are county-level business, also for a user who is a cadre of some unit.
+        return None
+
 
 class Role(models.TextChoices):
     CLERK = "clerk", _("Clerk")

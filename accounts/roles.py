@@ -26,6 +26,13 @@ def scope_ids(user, roles):
     return [scope for role, scope in assignments_of(user) if role in roles]
 
 
+def sole_scope_id(user, roles):
+    """The one unit where ``user`` holds ``roles``, else None (none or several): the unit an audit
+    event is filed under when the action covers the user's whole scope (an import, an export)."""
+    scopes = set(scope_ids(user, roles))
+    return scopes.pop() if len(scopes) == 1 else None
+
+
 def can_read_records(user):
     return has_role(user, *RECORD_ROLES)
 
@@ -39,4 +46,5 @@ __all__ = [
     "has_role",
     "roles_of",
     "scope_ids",
+    "sole_scope_id",
 ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from accounts.roles import sole_scope_id
 from audit.context import acting
 from audit.models import Action, AuditEvent
 from audit.services import audit_record, build_event, diff_for_save
@@ -384,7 +385,7 @@ def _recompute(reviews):
                 review.grade = review.suggested_grade
 
 
-def _write(changed, report):
+def _write(changed, report, unit):
     # Each written field is a CASE over the batch: only the scored reviews need more than the mass score.
     unscored = [r for r in changed if r.score is None]
     scored = [r for r in changed if r.score is not None]
@@ -397,6 +398,7 @@ def _write(changed, report):
         model="assessments.quarterlyreview",
         note=report.file_name,
         changes={"updated": len(changed), "unchanged": report.counts["skip"]},
+        unit=unit,
     )
 
 
@@ -427,16 +429,16 @@ def mass_evaluation_import(*, data: bytes, file_name: str, user, commit: bool = 
             changed, scored = _apply(rows)
             report.updated, report.recomputed = len(changed), len(scored)
             if commit:
-                _commit(changed, report)
+                _commit(changed, report, unit=sole_scope_id(user, IMPORT_ROLES))
     return report
 
 
-def _commit(changed, report):
+def _commit(changed, report, unit):
     try:
         # Its own savepoint: a failed write must not leave the transaction aborted (PostgreSQL refuses
         # the statements that follow) and leaves nothing behind, audit events included.
         with transaction.atomic():
-            _write(changed, report)
+            _write(changed, report, unit)
     except DatabaseError as exc:
         logger.exception("mass evaluation import: the file could not be written")
         report.file_errors.append(

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from records.forms import DateInput
+from accounts.models import Role
+from records.forms import DateInput, UnitChoiceField
+from records.selectors import units_visible_to
 
 from .models import Action
 
@@ -11,6 +13,7 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("action"), choices=[("", _("All"))] + list(Action.choices), required=False)
     model = forms.CharField(label=_("object type"), required=False, max_length=60)
     object_id = forms.CharField(label=_("object id"), required=False, max_length=64)
+    unit = UnitChoiceField(queryset=None, label=_("Unit (with subunits)"), required=False, empty_label=_("All"))
     success = forms.ChoiceField(
         label=_("result"),
         choices=[("", _("All")), ("1", _("Succeeded")), ("0", _("Failed"))],
@@ -18,3 +21,7 @@ class AuditFilterForm(forms.Form):
     )
     since = forms.DateField(label=_("from"), required=False, widget=DateInput())
     until = forms.DateField(label=_("to"), required=False, widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user, roles={Role.AUDITOR}).order_by("depth", "order", "code")

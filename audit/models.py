@@ -31,6 +31,20 @@ class AuditedModel(models.Model):
             if field.attname not in self.AUDIT_IGNORED_FIELDS
         }
 
+    def audit_unit_id(self):
+        """The unit whose auditors see the events about this row; None files them at county level.
+
+        A row naming its unit answers that one, else its cadre's or its ledger entry's unit, read through
+        the relation the event's ``object_repr`` loads anyway. Rows of the rule book and the like have none.
+        """
+        names = {field.name for field in self._meta.concrete_fields}
+        if "unit" in names:
+            return self.unit_id
+        for owner in ("cadre", "entry"):
+            if owner in names and getattr(self, f"{owner}_id") is not None:
+                return getattr(self, owner).unit_id
+        return None
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -59,6 +73,8 @@ class AuditEvent(models.Model):
     # No foreign key: deleting a user must neither cascade into nor rewrite the log.
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, db_index=True)
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    # Nor here: deleting a unit must not touch the log. Auditors see the events of units in their scope.
+    unit_id = models.BigIntegerField(_("unit id"), null=True, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=16, choices=Action.choices, db_index=True)
     model = models.CharField(_("object type"), max_length=60, blank=True, db_index=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)

@@ -28,7 +28,16 @@ def _actor_fields(user):
     return {"actor_id": user.pk, "actor_name": user.get_username()}
 
 
-def build_event(*, action, instance=None, changes=None, user=None, success=True, note="", model=""):
+def _unit_id(unit, instance):
+    if unit is not None:
+        return getattr(unit, "pk", unit)
+    audit_unit_id = getattr(instance, "audit_unit_id", None)
+    return audit_unit_id() if audit_unit_id else None
+
+
+def build_event(*, action, instance=None, changes=None, user=None, success=True, note="", model="", unit=None):
+    """An unsaved event. ``unit`` (a unit or its id) files it under that unit; without it, under the
+    unit of ``instance`` (AuditedModel.audit_unit_id), or at county level."""
     ctx = context.current()
     actor = user if user is not None else ctx.user
     event = AuditEvent(
@@ -40,6 +49,7 @@ def build_event(*, action, instance=None, changes=None, user=None, success=True,
         success=success,
         note=note,
         model=model,
+        unit_id=_unit_id(unit, instance),
         **_actor_fields(actor),
     )
     if instance is not None:
@@ -49,7 +59,7 @@ def build_event(*, action, instance=None, changes=None, user=None, success=True,
     return event
 
 
-def audit_record(*, action, instance=None, changes=None, user=None, success=True, note="", model=""):
+def audit_record(*, action, instance=None, changes=None, user=None, success=True, note="", model="", unit=None):
     event = build_event(
         action=action,
         instance=instance,
@@ -58,6 +68,7 @@ def audit_record(*, action, instance=None, changes=None, user=None, success=True
         success=success,
         note=note,
         model=model,
+        unit=unit,
     )
     event.save()
     return event

@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
+from accounts.roles import sole_scope_id
 from core.access import role_required
 from core.paging import paginate
 from core.text import spreadsheet_safe
+from records.selectors import subtree_ids
 
 from .forms import AuditFilterForm
-from .models import Action, AuditEvent
+from .models import Action
+from .selectors import events_visible_to, with_unit_names
 from .services import audit_record
 
 
@@ -26,8 +29,9 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def filtered_events(form):
-    qs = AuditEvent.objects.all()
+def filtered_events(user, form):
+    """The events in the user's scope that match the form (all of those while it does not validate)."""
+    qs = with_unit_names(events_visible_to(user))
     if not form.is_valid():
         return qs
     data = form.cleaned_data
@@ -39,6 +43,8 @@ def filtered_events(form):
         qs = qs.filter(model__contains=data["model"])
     if data["object_id"]:
         qs = qs.filter(object_id=data["object_id"])
+    if data["unit"]:
+        qs = qs.filter(unit_id__in=subtree_ids([data["unit"].pk]))
     if data["success"]:
         qs = qs.filter(success=data["success"] == "1")
     if data["since"]:
@@ -113,8 +119,8 @@ def object_labels(events):
 @role_required(Role.AUDITOR)
 @require_http_methods(["GET"])
 def event_index(request):
-    form = AuditFilterForm(request.GET or None)
-    page = paginate(request, filtered_events(form), default=50)
+    form = AuditFilterForm(request.GET or None, user=request.user)
+    page = paginate(request, filtered_events(request.user, form), default=50)
     events = list(page)
     labels = object_labels(events)
     for e in events:
@@ -135,6 +141,8 @@ EXPORT_COLUMNS = (
     "model",
     "object_id",
     "object_repr",
+    "unit_id",
+    "unit",
     "changes",
     "ip",
     "request_id",
@@ -158,6 +166,8 @@ def _export_rows(events):
                 e.model,
                 e.object_id,
                 e.object_repr,
+                e.unit_id or "",
+                e.unit_name or "",
                 json.dumps(e.changes, ensure_ascii=False),
                 e.ip or "",
                 e.request_id,
@@ -172,14 +182,19 @@ def _export_rows(events):
 @require_http_methods(["GET"])
 def event_export(request):
     """The filtered log as CSV; the export itself is an audited event."""
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
         # An unreadable filter would otherwise export the whole log; the list shows the form's errors.
         messages.error(request, _("Nothing was exported: correct the filters first."))
         return redirect(f"{reverse('audit:event-list')}?{request.GET.urlencode()}")
-    events = filtered_events(form)
+    events = filtered_events(request.user, form)
     count = events.count()
-    audit_record(action=Action.EXPORT, model="audit.auditevent", note=f"{count} rows; {request.GET.urlencode()}"[:500])
+    audit_record(
+        action=Action.EXPORT,
+        model="audit.auditevent",
+        note=f"{count} rows; {request.GET.urlencode()}"[:500],
+        unit=sole_scope_id(request.user, {Role.AUDITOR}),
+    )
     response = StreamingHttpResponse(_export_rows(events), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'

@@ -23,6 +23,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 
 from accounts.models import Role
+from accounts.roles import sole_scope_id
 from audit.models import Action
 from audit.services import audit_record
 from core.masking import validate_id_number, validate_mobile
@@ -426,7 +427,7 @@ def cadre_import(*, data: bytes, file_name: str, user=None, commit: bool = False
         report.rows = [_outcome(resource, i, row_result) for i, row_result in enumerate(result.rows)]
         report.file_errors = [RowError(0, "", _unexpected(error)) for error in result.base_errors]
         if commit and report.ok:
-            _audit_summary(report)
+            _audit_summary(report, user)
             report.committed = True
         else:
             transaction.set_rollback(True)
@@ -463,13 +464,14 @@ def _unexpected(error):
     return _("This row could not be saved (%(kind)s).") % {"kind": type(error.error).__name__}
 
 
-def _audit_summary(report):
+def _audit_summary(report, user):
     counts = report.counts
     audit_record(
         action=Action.IMPORT,
         model="records.cadre",
         note=report.file_name,
         changes={"new": counts["new"], "update": counts["update"], "unchanged": counts["skip"]},
+        unit=sole_scope_id(user, {Role.CLERK}),
     )
 
 

@@ -27,6 +27,7 @@ from import_export import resources
 from import_export.fields import Field
 
 from accounts.models import Role
+from accounts.roles import sole_scope_id
 from audit.context import acting
 from audit.models import Action
 from audit.services import audit_bulk_created, audit_record
@@ -631,6 +632,7 @@ def _import(*, data, file_name, user, commit):
                 model="records.ledgerentry",
                 note=file_name,
                 changes={"new": resource.created},
+                unit=sole_scope_id(user, {Role.CLERK}),
             )
             report.committed, report.created = True, resource.created
         else:

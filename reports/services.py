@@ -8,6 +8,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.roles import sole_scope_id
 from audit.models import Action
 from audit.services import audit_record
 from core.jobs import job_start
@@ -15,6 +16,7 @@ from core.jobs import job_start
 from .builders import REPORTS, filename
 from .layout import Book
 from .models import ExportFile
+from .selectors import REPORT_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,15 @@ def report_write(*, req, target, progress=None):
     return rows
 
 
+def _export_unit(actor, req):
+    """The unit an export is filed under: the one chosen, the cadre's, else the requester's only scope."""
+    if req.unit is not None:
+        return req.unit.pk
+    if req.cadre is not None:
+        return req.cadre.unit_id
+    return sole_scope_id(actor, REPORT_ROLES)
+
+
 def export_audit(*, actor, req, rows, note=""):
     """Who exported what, over which units, how many rows: one event per export."""
     return audit_record(
@@ -34,6 +45,7 @@ def export_audit(*, actor, req, rows, note=""):
         model=f"reports.{req.kind}",
         changes={"report": req.kind, "params": req.params(), "scope": req.scope_label, "rows": rows},
         note=note or f"{REPORTS[req.kind].title} · {req.scope_label} · {rows} 行",
+        unit=_export_unit(actor, req),
     )
 
 

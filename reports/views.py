@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.roles import sole_scope_id
 from audit.models import Action
 from audit.services import audit_record
 from core.access import role_required
@@ -104,5 +105,6 @@ def raw_list_export(request):
         model=f"reports.raw-{what}",
         changes={"list": what, "unit_id": unit.pk if unit else None, "year": year, "scope": scope, "rows": rows},
         note=f"{RAW[what][0]} · {scope} · {rows} 行",
+        unit=unit or sole_scope_id(request.user, REPORT_ROLES),
     )
     return _xlsx_response(data, f"{RAW[what][0]}.xlsx")

@@ -63,6 +63,9 @@ def test_a_township_committee_recomputes_its_township_but_not_the_county(
 
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
+    # The request and what it changed are filed under the township, for its auditors.
+    events = AuditEvent.objects.filter(action=Action.COMPUTE)
+    assert {e.unit_id for e in events} == {world.town_a.pk} and events.count() == 2
 
 
 def test_a_second_start_while_one_waits_returns_the_waiting_job(world):
@@ -186,6 +189,7 @@ def test_what_a_refresh_changes_is_in_the_audit_log_and_a_refresh_changing_nothi
     (event,) = AuditEvent.objects.filter(action=Action.COMPUTE, model="assessments.annualsummary")
     assert event.changes["summaries_changed"] >= 1 and event.changes["cadre_ids"] == [world.cadre_a.pk]
     assert event.actor_id is None  # the engine, after the reviewer's confirmation
+    assert event.unit_id == world.cadre_a.unit_id  # the township's auditors see it
 
     recompute(2026, cadre_ids=[world.cadre_a.pk])  # nothing changed since
     assert AuditEvent.objects.filter(action=Action.COMPUTE, model="assessments.annualsummary").count() == 1

@@ -747,14 +747,17 @@ def recompute(year, *, unit=None, cadre_ids=None, progress=None):
         result = grade_and_flag(year, components=components, flag_cadre_ids=flagged, reads=reads, progress=report)
         result["summaries_changed"] = len(result.pop("graded_changed"))
         # In the same transaction as the writes it describes.
-        audit_result(year, result, cadre_ids=sorted(components) if partial else None)
+        units = {row["unit_id"] for row in components.values()}
+        audit_unit = unit.pk if unit is not None else (units.pop() if partial and len(units) == 1 else None)
+        audit_result(year, result, cadre_ids=sorted(components) if partial else None, unit=audit_unit)
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
 
 
-def audit_result(year, result, *, cadre_ids=None):
+def audit_result(year, result, *, cadre_ids=None, unit=None):
     """One audit event for what a recompute changed (nothing when it changed nothing): the engine
-    writes its rows in bulk, so the log has the counts and, for a small refresh, the cadres."""
+    writes its rows in bulk, so the log has the counts and, for a small refresh, the cadres. It is
+    filed under ``unit`` (an id: the unit recomputed, or the one unit of the cadres refreshed)."""
     changed = ("summaries_changed", "flags_raised", "flags_withdrawn", "flags_changed")
     if not any(result.get(k) for k in changed):
         return
@@ -766,6 +769,7 @@ def audit_result(year, result, *, cadre_ids=None):
         model="assessments.annualsummary",
         changes=changes,
         note=f"recompute {year} {'all' if cadre_ids is None else len(cadre_ids)}",
+        unit=unit,
     )
 
 

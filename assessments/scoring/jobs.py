@@ -86,6 +86,7 @@ def recompute_queue(*, actor, year, unit=None):
             user=actor,
             model="assessments.annualsummary",
             note=f"recompute {year} {unit.code if unit else 'all'}",
+            unit=unit,
         )
         return job_start(actor=actor, kind=JOB_KIND, params=params, task=recompute_scores)
 

@@ -36,6 +36,9 @@ class Unit(AuditedModel):
     def __str__(self):
         return self.name
 
+    def audit_unit_id(self):
+        return self.pk
+
 
 class UnitClosure(models.Model):
     """Every (ancestor, descendant) pair of the unit tree, a unit being its own ancestor at depth 0.
