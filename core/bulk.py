@@ -2,7 +2,17 @@
 
 from django.contrib import messages
 
+from .api import ID_MAX
+
 PROBLEMS_SHOWN = 10
+
+
+def _record_id(text):
+    """``text`` as a record id, or None. ``isdigit`` would let through "²", which ``int`` refuses; a
+    number past the id column fails in the database driver instead of matching nothing."""
+    if text.isdecimal() and 0 < int(text) <= ID_MAX:
+        return int(text)
+    return None
 
 
 def posted_selection(post, *, actions, field):
@@ -12,8 +22,8 @@ def posted_selection(post, *, actions, field):
     if action not in actions:
         return None, set(), False
     if one:
-        return action, {int(one)} if one.isdigit() else set(), True
-    return action, {int(v) for v in post.getlist(field) if v.isdigit()}, False
+        return action, {pk} if (pk := _record_id(one)) else set(), True
+    return action, {pk for v in post.getlist(field) if (pk := _record_id(v))}, False
 
 
 def report_problems(request, problems, objects, *, label, more):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -20,4 +21,24 @@ class DefaultLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NotAllowedPageMiddleware:
+    """A page for the empty 405 Django answers to a wrong method.
+
+    People meet one after logging in again: a button pressed once the session had expired (month
+    close, removing a file) sends them to the login, and the login back to the button's address,
+    by GET. The answer keeps its status and ``Allow`` header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and request.method == "GET" and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
         return response

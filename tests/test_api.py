@@ -39,3 +39,9 @@ def test_the_read_only_api_answers_405_to_writes(world, as_user):
 def test_the_unit_api_lists_the_scope(world, as_user):
     data = as_user(world.clerk).get("/api/v1/units/").json()
     assert {u["code"] for u in data["results"]} == {"TA", "TA1"}
+
+
+def test_a_bad_cadre_filter_is_a_400_not_the_whole_roster(world, as_user):
+    response = as_user(world.clerk).get("/api/v1/cadres/", {"q": "李", "status": "retired"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["status"]

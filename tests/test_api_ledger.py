@@ -184,6 +184,7 @@ def test_it_uses_the_rule_version_in_force_on_the_date(world, as_user):
         ({"rule": "JN04", "occurred_on": "2023-06-01"}, "rule"),
         ({"facts": ""}, "facts"),
         ({"occurred_on": "昨天"}, "occurred_on"),
+        ({"rule": "²"}, "rule"),
     ],
 )
 def test_an_invalid_entry_answers_400_with_the_field(world, as_user, overrides, field):

@@ -101,3 +101,8 @@ def test_a_reviewer_exports_the_roster_in_scope_from_the_list(world, as_user):
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "/reports/raw/" not in as_user(world.clerk).get("/cadres/").content.decode()
+
+
+def test_a_filter_it_cannot_apply_says_so_beside_the_field(world, as_user):
+    response = as_user(world.clerk).get(URL, {"q": "李", "unit": world.town_b.pk})
+    assert 'class="error"' in response.text

@@ -289,3 +289,35 @@ def test_bulk_confirmation_costs_the_same_queries_for_2_or_20_entries(world):
 
     cost(1, "warm")  # the reviewer's roles are read once and cached
     assert cost(2, "a") == cost(20, "b")
+
+
+def _corrected(world):
+    entry = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, points="3")
+    return entry_correct(
+        actor=world.clerk,
+        entry=entry,
+        reason="分值录入错误",
+        rule=entry.rule,
+        points=D("2"),
+        facts=entry.facts,
+        document_no=entry.document_no,
+        occurred_on=entry.occurred_on,
+    )
+
+
+def test_a_correction_is_not_confirmed_while_its_reversal_is_not(world):
+    reversal, correction = _corrected(world)
+    entry_return(actor=world.reviewer, entry=reversal, reason="冲销原因不充分")
+    with pytest.raises(ValidationError):
+        entry_confirm(actor=world.reviewer, entry=correction)
+    correction.refresh_from_db()
+    assert correction.status == EntryStatus.PENDING
+
+
+def test_a_correction_is_confirmed_with_its_reversal_or_after_it(world):
+    reversal, correction = _corrected(world)
+    assert entries_confirm(actor=world.reviewer, entries=[correction, reversal]) == (2, {})
+    again_reversal, again = _corrected(world)
+    entry_confirm(actor=world.reviewer, entry=again_reversal)
+    entry_confirm(actor=world.reviewer, entry=again)
+    assert LedgerEntry.objects.filter(status=EntryStatus.CONFIRMED).count() == 6

@@ -211,3 +211,20 @@ def test_it_says_its_month_totals_are_before_caps_as_the_entry_page_does(world, 
     text = as_user(world.clerk).get(_url(world.town_a)).text
     assert "本月合计（封顶前）" in text
     assert "本月合计含待确认和已确认纪实，未按上限封顶" in text
+
+
+def test_a_next_row_cadre_that_is_no_number_is_ignored(world, as_en):
+    response = as_en(world.clerk).get(_url(world.town_a) + "?cadre=²")
+    assert response.status_code == 200
+    assert response.context["form"]["cadre"].value() is None
+
+
+def test_a_month_to_come_offers_no_form_and_takes_no_entry(world, as_en):
+    client = as_en(world.clerk)
+    page = client.get(_url(world.town_a, "2026-12"))
+    assert page.context["form"] is None
+    assert "This month has not begun" in page.text
+    response = client.post(_url(world.town_a, "2026-12"), _data(world, occurred_on="2026-12-01"))
+    assert response.status_code == 200
+    assert not LedgerEntry.objects.exists()
+    assert client.get(_url(world.town_a, "2026-11")).context["form"] is not None

@@ -229,3 +229,16 @@ def test_bulk_confirm_query_count_does_not_depend_on_the_number_of_entries(world
     client = as_user(world.reviewer)
     client.get(URL)
     assert _bulk_confirm_queries(world, client, 2) == _bulk_confirm_queries(world, client, 12)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "²"])
+def test_a_row_button_with_an_impossible_id_is_404_not_an_error(world, as_user, value):
+    assert as_user(world.reviewer).post(URL, {"do": f"confirm:{value}"}).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "²"])
+def test_impossible_ids_in_a_bulk_request_are_ignored(world, as_user, value):
+    entry = make_entry(world.cadre_a, by=world.clerk)
+    response = as_user(world.reviewer).post(URL, {"do": "confirm", "entries": [value, entry.pk]})
+    assert response.status_code == 302
+    assert _status(entry) == EntryStatus.CONFIRMED

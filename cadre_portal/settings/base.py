@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.middleware.NotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "cadre_portal.urls"

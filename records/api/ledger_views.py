@@ -117,7 +117,7 @@ def _entry(user, pk):
 def _rule(value, occurred_on):
     """A rule version by id, or by code: the version in force on ``occurred_on``."""
     value = str(value).strip()
-    if value.isdigit():
+    if value.isdecimal():  # isdigit() accepts "²", which int() refuses
         rule = PointRule.objects.filter(pk=int(value)).first()
     else:
         rule = rules_in_force(occurred_on).filter(code=value.upper()).order_by("-version").first()

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 
 from accounts.models import RECORD_ROLES
 from accounts.roles import has_role
@@ -31,6 +32,10 @@ class CadreList(RecordReaderMixin, generics.ListAPIView):
 
     def get_queryset(self):
         form = CadreFilterForm(self.request.query_params, user=self.request.user)
+        if not form.is_valid():
+            # The page shows a bad filter beside its field; here nothing would show it, and the
+            # whole roster would come back as if it had matched.
+            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
         return cadre_list(self.request.user, **form.filters())
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -210,6 +211,21 @@ def _decision_problem(actor, entry, reviewable_units):
     return None
 
 
+def _unreversed_corrections(deciding):
+    """Corrections whose original is not reversed by a confirmed reversal or one confirmed with them:
+    confirmed alone, they would count beside the original they replace."""
+    corrected = {e.corrects_id for e in deciding if e.corrects_id}
+    if not corrected:
+        return {}
+    reversed_ids = set(
+        LedgerEntry.objects.filter(reverses_id__in=corrected)
+        .filter(Q(status=EntryStatus.CONFIRMED) | Q(pk__in=[e.pk for e in deciding]))
+        .values_list("reverses_id", flat=True)
+    )
+    problem = _("Confirm the reversal of the entry this one corrects first, or together with it.")
+    return {e.pk: problem for e in deciding if e.corrects_id and e.corrects_id not in reversed_ids}
+
+
 def _decide(*, actor, entries, status, reason=""):
     """Confirm or return ``entries`` in one set-based write; answers (done, {entry id: problem})."""
     locked = list(
@@ -217,6 +233,8 @@ def _decide(*, actor, entries, status, reason=""):
     )
     reviewable = set(subtree_ids(scope_ids(actor, {Role.REVIEWER})).values_list("descendant_id", flat=True))
     problems = {e.pk: p for e in locked if (p := _decision_problem(actor, e, reviewable))}
+    if status == EntryStatus.CONFIRMED:
+        problems |= _unreversed_corrections([e for e in locked if e.pk not in problems])
     ok = [e for e in locked if e.pk not in problems]
     if not ok:
         return 0, problems

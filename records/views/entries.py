@@ -280,7 +280,7 @@ def _sheet_url(unit, month, **query):
 def _sheet_defaults(request, month):
     """The next row's defaults, carried in the query string after a save."""
     initial = {}
-    if request.GET.get("cadre", "").isdigit():
+    if request.GET.get("cadre", "").isdecimal():  # isdigit() accepts "²", which int() refuses
         initial["cadre"] = int(request.GET["cadre"])
     code = request.GET.get("rule", "").strip().upper()
     if code:
@@ -317,8 +317,10 @@ def month_sheet_view(request, pk, month):
     if request.method == "POST" and closer is not None:
         messages.error(request, _("%(month)s is closed; no new entries.") % {"month": f"{month:%Y-%m}"})
         return redirect(_sheet_url(unit, month))
+    # A month to come takes no entries (their dates cannot be in the future): no form to fail on.
+    not_begun = month > month_start(timezone.localdate())
     form = None
-    if can_enter and closer is None:
+    if can_enter and closer is None and not not_begun:
         cadres = unit.cadres.filter(status__in=[CadreStatus.ACTIVE, CadreStatus.SECONDED]).order_by("staff_no")
         form = SheetEntryForm(request.POST or None, cadres=cadres, month=month, initial=_sheet_defaults(request, month))
         if request.method == "POST" and form.is_valid():
@@ -345,6 +347,7 @@ def month_sheet_view(request, pk, month):
             "month": month,
             "rows": month_sheet(unit, month),
             "closer": closer,
+            "not_begun": not_begun,
             "form": form,
             "can_enter": can_enter,
             "previous": _shift(month, -1),
