@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from core.values import value_class
 
@@ -48,6 +49,11 @@ KINDS = (
     "rotation_due",
 )
 ZERO = Decimal("0")
+# Each grade's place on its scale (0 = best): the rules compare grades for every cadre of a county.
+_PLACE = {scale: {grade: i for i, grade in enumerate(scale)} for scale in (GRADES, ANNUAL_GRADES)}
+_QUARTER_GRADES = frozenset(("", *GRADES))
+_ANNUAL_GRADES = frozenset(("", *ANNUAL_GRADES))
+_RANK_PLACE = {rank: i for i, rank in enumerate(RANKS)}
 LIST_SEPARATOR = "、"  # joins dates or categories in a reason's detail
 
 # Every threshold of the flags, as a scheme stores it (JSON). The first eight keys are the ones in
@@ -180,7 +186,7 @@ class QuarterFact:
     deduction_entry_ids: tuple[int, ...] = ()  # the entries that counted (waived ones left out)
 
     def __post_init__(self):
-        if self.quarter not in (1, 2, 3, 4) or self.grade not in ("", *GRADES):
+        if self.quarter not in (1, 2, 3, 4) or self.grade not in _QUARTER_GRADES:
             raise ValueError(f"bad quarter fact: Q{self.quarter} {self.grade!r}")
 
 
@@ -248,8 +254,18 @@ class CadreYear:
 
     def __post_init__(self):
         for grade in (self.suggested_grade, self.final_grade, *self.earlier_grades.values()):
-            if grade not in ("", *ANNUAL_GRADES):
+            if grade not in _ANNUAL_GRADES:
                 raise ValueError(f"bad annual grade {grade!r}")
+
+    # Several rules read the quarters and months in order; each sorts them once per cadre (the
+    # values live in the instance, outside the fields: equality and hashing ignore them).
+    @cached_property
+    def quarters_in_order(self):
+        return tuple(sorted(self.quarters, key=lambda q: q.quarter))
+
+    @cached_property
+    def months_in_order(self):
+        return tuple(sorted(self.months, key=lambda m: m.month))
 
     @property
     def annual_grade(self):
@@ -387,7 +403,8 @@ def quarter_end(year, quarter):
 
 
 def _at_or_worse(grade, threshold, scale):
-    return grade in scale and scale.index(grade) >= scale.index(threshold)
+    place = _PLACE[scale]
+    return grade in place and place[grade] >= place[threshold]
 
 
 def _at_least(grade, threshold):
@@ -395,7 +412,7 @@ def _at_least(grade, threshold):
 
 
 def _quarters(cy):
-    return sorted(cy.quarters, key=lambda q: q.quarter)
+    return cy.quarters_in_order
 
 
 def _review_refs(quarters):
@@ -471,14 +488,14 @@ def promotion(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS) -> Flag | None:
 
 def min_years_for_next_rank(rank: str, t: Thresholds = DEFAULT_THRESHOLDS) -> int | None:
     """Years in ``rank`` before the next step up the ladder; None at the top."""
-    if rank not in RANKS:
+    if rank not in _RANK_PLACE:
         raise ValueError(f"not a rank of the ladder: {rank!r}")
-    target = RANKS.index(rank) - 1
+    target = _RANK_PLACE[rank] - 1
     if target < 0:
         return None
-    if target >= RANKS.index("四级调研员"):
+    if target >= _RANK_PLACE["四级调研员"]:
         return t.rank_min_years_junior
-    if target >= RANKS.index("一级调研员"):
+    if target >= _RANK_PLACE["一级调研员"]:
         return t.rank_min_years_middle
     return t.rank_min_years_senior
 
@@ -500,11 +517,11 @@ def rank_promotion(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS) -> Flag | 
     A year graded below 称职 does not count toward the time; when that leaves it short, the flag is
     returned with the weak years as blockers. An active impact period blocks too.
     """
-    if cy.rank not in RANKS or cy.rank_since is None:
+    p = cy.category_percentile
+    if p is None or not p < t.rank_promotion_top_share or cy.rank not in _RANK_PLACE or cy.rank_since is None:
         return None
     years = min_years_for_next_rank(cy.rank, t)
-    p = cy.category_percentile
-    if years is None or p is None or not p < t.rank_promotion_top_share:
+    if years is None:
         return None
     graded = _graded_years_in_rank(cy, t)
     excellent = [(y, g, m) for y, g, m in graded if g == ANNUAL_GRADES[0]]
@@ -568,7 +585,7 @@ def talk_reminder(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS) -> Flag | N
             _entry_refs(m.entry_ids),
             period=f"{cy.year}-{m.month:02d}",
         )
-        for m in sorted(cy.months, key=lambda m: m.month)
+        for m in cy.months_in_order
         if m.deductions <= t.talk_month_net_deduction
     ]
     quarters = _quarters(cy)
@@ -596,15 +613,17 @@ def _yellow_quarters(cy, t):
     """(quarter, reasons) of each quarter that earns a yellow card; each is one card."""
     out = []
     for q in _quarters(cy):
-        code = _quarter_code(cy.year, q.quarter)
-        reasons = []
-        if _at_or_worse(q.grade, t.yellow_quarter_grade, GRADES):
+        poor = _at_or_worse(q.grade, t.yellow_quarter_grade, GRADES)
+        deducted = q.deductions <= t.yellow_quarter_deduction
+        if not (poor or deducted):  # most quarters
+            continue
+        code, reasons = _quarter_code(cy.year, q.quarter), []
+        if poor:
             reasons.append(Reason("yellow.quarter_grade", t.yellow_quarter_grade, q.grade, _review_refs([q]), code))
-        if q.deductions <= t.yellow_quarter_deduction:
+        if deducted:
             refs = _review_refs([q]) + _entry_refs(q.deduction_entry_ids)
             reasons.append(Reason("yellow.quarter_deduction", t.yellow_quarter_deduction, q.deductions, refs, code))
-        if reasons:
-            out.append((q, reasons))
+        out.append((q, reasons))
     return out
 
 
@@ -702,7 +721,7 @@ def adjustment(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS, *, red=_COMPUT
 def rotation_due(cy: CadreYear, t: Thresholds = DEFAULT_THRESHOLDS) -> Flag | None:
     """交流轮岗: head or deputy of a unit long in the same post (10 years), of an internal office 5."""
     level = cy.leadership_level
-    if cy.post_since is None or level not in (*t.rotation_unit_levels, *t.rotation_office_levels):
+    if cy.post_since is None or (level not in t.rotation_unit_levels and level not in t.rotation_office_levels):
         return None
     if cy.unit_is_internal_office or level in t.rotation_office_levels:
         rule, need = "rotation.office_years", t.rotation_office_years

@@ -132,27 +132,36 @@ def _quarters_by_cadre(rows):
 
 
 _NO_QUARTER = ("", None, None, None)
+_QUARTER_COLUMNS = tuple((q, f"q{q}_grade", f"q{q}_score") for q in (1, 2, 3, 4))
 
 
-def _components(cadre, quarters, scheme):
+# Quarter scores repeat across a county (92.00, 85.50, …): each is rounded once.
+@lru_cache(maxsize=8192)
+def _cents(score):
+    return _q(score, CENT)
+
+
+def _components(cadre, quarters, scheme_id):
     """A cadre's summary columns but the ledger's (``_ledger_components``)."""
     row = {
         "unit_id": cadre["unit_id"],
         "category": cadre["category"],
-        "scheme_id": scheme.pk,
+        "scheme_id": scheme_id,
         "on_probation": cadre["on_probation"],
-        "review_ids": [],
     }
-    scores, masses = [], []
-    for q in (1, 2, 3, 4):
+    review_ids, scores, masses = [], [], []
+    for q, grade_column, score_column in _QUARTER_COLUMNS:
         grade, score, mass, review_id = quarters.get(q, _NO_QUARTER)
-        row[f"q{q}_grade"] = grade
-        row[f"q{q}_score"] = _q(score, CENT)
-        row["review_ids"].append(review_id)
-        if score is not None:
+        row[grade_column] = grade
+        review_ids.append(review_id)
+        if score is None:
+            row[score_column] = None
+        else:
+            row[score_column] = _cents(score)
             scores.append(Decimal(score))
         if mass is not None:
             masses.append(Decimal(mass))
+    row["review_ids"] = review_ids
     row["quarter_average"] = _q(sum(scores) / len(scores), CENT) if scores else None
     row["mass_average"] = _q(sum(masses) / len(masses), CENT) if masses else None
     return row
@@ -214,12 +223,14 @@ def _target_filter(unit, cadre_ids, cadre_id_range):
 def component_rows(year, *, unit=None, cadre_ids=None, cadre_id_range=None):
     """Ledger totals and approved quarters of the chosen active cadres (all by default), as
     cadre_id → column values; nothing is written."""
-    return _start_components(year, unit=unit, cadre_ids=cadre_ids, cadre_id_range=cadre_id_range)()
+    _cadres_read, rows = _start_components(year, unit=unit, cadre_ids=cadre_ids, cadre_id_range=cadre_id_range)
+    return rows()
 
 
 def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, beside=None):
     """``component_rows`` in two steps: this reads the cadres and their reviews and builds every
-    column but the ledger's; the function it returns adds the ledger's and gives the rows.
+    column but the ledger's; it returns the cadres read and a function that adds the ledger's
+    columns and gives the rows.
 
     The ledger statement runs meanwhile: on ``beside``'s second connection when it is available (the
     caller can then do other reads on its own connection before asking for the rows), else in the
@@ -231,13 +242,13 @@ def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, b
     ledger = beside.call(ledger_totals, year, **target) if beside is not None and target else None
     cadres = _cadres(cadre_filter)
     if not cadres:
-        return lambda: {}
+        return cadres, dict
     target = target or {"cadre_ids": [c["id"] for c in cadres]}
     if beside is not None and ledger is None:
         ledger = beside.call(ledger_totals, year, **target)
     reviews = _tuples(_approved_reviews(year, review_filter))
     pick = _scheme_picker(year)
-    schemes = [pick(c["is_leader"], c["unit__kind"]) for c in cadres]
+    schemes = [pick(c["is_leader"], c["unit__kind"]).pk for c in cadres]
 
     def build():
         quarters = _quarters_by_cadre(reviews)
@@ -263,7 +274,7 @@ def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, b
             row.update(_ledger_components(totals.get(cadre_id)))
         return rows
 
-    return finish
+    return cadres, finish
 
 
 def refresh_components(year, *, cadre_id_range=None):
@@ -658,8 +669,9 @@ class _YearReads:
     history (``_flag_history``). Read before the ledger totals are known: a recompute reads them
     while the ledger statement runs on a second connection (``bulk.Beside``)."""
 
-    def __init__(self, year, *, every_flag):
-        self.cadres = {c["id"]: c for c in _cadres({})}
+    def __init__(self, year, *, every_flag, cadres=None):
+        """``cadres``: every active cadre, read already (``_cadres({})``)."""
+        self.cadres = {c["id"]: c for c in (_cadres({}) if cadres is None else cadres)}
         self.stored = {
             s["cadre_id"]: s
             for s in (
@@ -737,10 +749,12 @@ def recompute(year, *, unit=None, cadre_ids=None, progress=None):
         _lock(year)
         report(0, STEPS)
         with bulk.Beside() as beside:
-            rows = _start_components(year, unit=unit, cadre_ids=cadre_ids, beside=beside)
+            cadres, rows = _start_components(year, unit=unit, cadre_ids=cadre_ids, beside=beside)
             # While the ledger statement runs on the second connection, this one reads what the
-            # grading and the flags need.
-            reads = _YearReads(year, every_flag=not partial) if beside.available else None
+            # grading and the flags need (the cadres of a full run are read already).
+            reads = None
+            if beside.available:
+                reads = _YearReads(year, every_flag=not partial, cadres=None if partial else cadres)
             components = rows()
         report(1, STEPS)
         flagged = set(components) if partial else None
