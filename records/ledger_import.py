@@ -33,6 +33,7 @@ from audit.models import Action
 from audit.services import audit_bulk_created, audit_record
 from core.text import normalize_cell
 
+from .document_numbers import canonical_document_no
 from .importing import UNVALUED, ImportReportBase, UnreadableWorkbook, cell_text, cyclic_gc_paused, read_first_sheet
 from .imports import CellWidget, ExcelDateWidget, RowError
 from .models import Cadre, EntryStatus, LedgerEntry, MonthClose, PointRule, UnitClosure
@@ -219,6 +220,16 @@ class TextWidget(CellWidget):
         return text
 
 
+class DocumentNoWidget(TextWidget):
+    """A document number (文号) in its canonical form, as entry_create stores it; the length is
+    checked on that form, the one written."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is UNVALUED:
+            raise ValueError(_formula_message())
+        return super().clean(canonical_document_no(_plain(value)), row=row, **kwargs)
+
+
 class DateWidget(_Memo, ExcelDateWidget):
     pass
 
@@ -286,7 +297,7 @@ def _recorded_facts(dataset, cadres):
     cadre_of = {value: cadres.get(_compact(_plain(value))) for value in set(dataset[STAFF_NO])}
     pairs = []
     for staff_no, document_no in zip(dataset[STAFF_NO], dataset[DOCUMENT], strict=True):
-        cadre, document_no = cadre_of[staff_no], _plain(document_no)
+        cadre, document_no = cadre_of[staff_no], canonical_document_no(_plain(document_no))
         if cadre is not None and document_no:
             pairs.append((cadre.pk, None, document_no))
     for start in range(0, len(pairs), FACT_CHUNK):
@@ -328,7 +339,7 @@ class LedgerEntryResource(resources.ModelResource):
     rule_code = _column("rule_code", RULE, RuleCodeWidget())
     points = _column("points", POINTS, PointsWidget())
     facts = _column("facts", FACTS, TextWidget())
-    document_no = _column("document_no", DOCUMENT, TextWidget(required=False, max_length=60))
+    document_no = _column("document_no", DOCUMENT, DocumentNoWidget(required=False, max_length=60))
     occurred_on = _column("occurred_on", OCCURRED, DateWidget())
 
     class Meta:

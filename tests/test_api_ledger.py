@@ -201,6 +201,27 @@ def test_the_same_fact_cannot_be_entered_twice(world, as_user):
     assert again.status_code == 400 and "document_no" in again.json()
 
 
+def test_the_same_fact_under_another_spelling_of_its_document_number_answers_400(world, as_user):
+    client = as_user(world.clerk)
+    first = client.post(ENTRIES, _new(cadre=world.cadre_a.pk, document_no="青重项办(2026)12号"))
+    assert first.status_code == 201 and first.json()["document_no"] == "青重项办〔2026〕12号"
+    again = client.post(ENTRIES, _new(cadre=world.cadre_a.pk, document_no="青重项办【２０２６】 12 号"))
+    assert again.status_code == 400
+    assert again.json()["document_no"] == ["该事项（同一干部、积分项目 JN04、文号 青重项办〔2026〕12号）已录入。"]
+    assert LedgerEntry.objects.get().document_no == "青重项办〔2026〕12号"
+
+
+def test_a_patch_stores_the_canonical_document_number_and_refuses_a_recorded_fact(world, as_user):
+    make_entry(world.cadre_a, by=world.clerk, document_no="青政〔2026〕5号")
+    entry = make_entry(world.cadre_a, by=world.clerk, document_no="青政〔2026〕6号")
+    client = as_user(world.clerk)
+    url = f"{ENTRIES}{entry.pk}/"
+    clash = client.patch(url, {"document_no": "青政(2026)5号"}, content_type="application/json")
+    assert clash.status_code == 400 and "document_no" in clash.json()
+    response = client.patch(url, {"document_no": "青政 (2026) 7号"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["document_no"] == "青政〔2026〕7号"
+
+
 def test_a_closed_month_refuses_entries(world, as_user):
     month_close(actor=world.clerk, unit=world.town_a, month=date(2026, 5, 1))
     response = as_user(world.clerk).post(ENTRIES, _new(cadre=world.cadre_a_office.pk))

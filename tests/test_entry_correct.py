@@ -73,6 +73,12 @@ def test_it_records_a_reversal_and_a_linked_correction(world, as_en, entry):
     assert f'<a href="#entry-{correction.pk}">new entry</a>' in text
 
 
+def test_the_correction_stores_the_document_number_in_its_canonical_form(world, as_en, entry):
+    response = as_en(world.clerk).post(_url(entry), _data(document_no="青政（２０２６） 12号"))
+    assert response.status_code == 302
+    assert LedgerEntry.objects.get(corrects=entry).document_no == "青政〔2026〕12号"
+
+
 def test_it_keeps_nothing_when_the_new_values_are_wrong(world, as_en, entry):
     response = as_en(world.clerk).post(_url(entry), _data(points="9"))
     assert response.status_code == 200

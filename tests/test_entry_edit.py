@@ -64,6 +64,24 @@ def test_it_saves_changes_and_returns_to_the_cadre_page(world, as_en):
     assert entry.occurred_on == date(2026, 3, 12) and entry.status == EntryStatus.PENDING
 
 
+def test_it_stores_the_document_number_in_its_canonical_form(world, as_en):
+    entry = make_entry(world.cadre_a, by=world.clerk)
+    response = as_en(world.clerk).post(_url(entry), _data(document_no="青政（２０２６）90 号"))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.document_no == "青政〔2026〕90号"
+
+
+def test_it_refuses_another_spelling_of_a_recorded_fact(world, as_en):
+    make_entry(world.cadre_a, by=world.clerk, document_no="青政〔2026〕90号")
+    entry = make_entry(world.cadre_a, by=world.clerk)
+    response = as_en(world.clerk).post(_url(entry), _data(document_no="青政[2026]90号"))
+    assert response.status_code == 200
+    assert "is already recorded" in response.context["form"].errors["document_no"][0]
+    entry.refresh_from_db()
+    assert entry.document_no != "青政〔2026〕90号"
+
+
 def test_it_shows_a_returned_entrys_reason_and_resubmits_it(world, as_en):
     entry = make_entry(world.cadre_a, by=world.clerk)
     entry_return(actor=world.reviewer, entry=entry, reason="文号与通报文件不符，请核对")

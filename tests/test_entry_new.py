@@ -113,6 +113,22 @@ def test_it_refuses_the_same_fact_twice(world, as_en):
     assert LedgerEntry.objects.count() == 1
 
 
+@pytest.mark.parametrize("typed", ["青政(2026)88号", "青政（2026）88号", "青政 [2026] 88 号", "青政〔２０２６〕８８号"])
+def test_it_refuses_the_same_fact_under_another_spelling_of_its_document_number(world, as_user, typed):
+    make_entry(world.cadre_a, by=world.county_clerk, document_no="青政〔2026〕88号", occurred_on=date(2026, 11, 3))
+    response = as_user(world.clerk).post(_url(world.cadre_a), _data(document_no=typed))
+    assert response.status_code == 200
+    errors = response.context["form"].errors["document_no"]
+    assert errors == ["该事项（同一干部、积分项目 JN04、文号 青政〔2026〕88号）已录入。"]
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_it_stores_the_document_number_in_its_canonical_form(world, as_en):
+    response = as_en(world.clerk).post(_url(world.cadre_a), _data(document_no=" qzf（２０２６） 88 号 "))
+    assert response.status_code == 302
+    assert LedgerEntry.objects.get().document_no == "QZF〔2026〕88号"
+
+
 def test_it_refuses_a_closed_month(world, as_en):
     month_close(actor=world.clerk, unit=world.town_a, month=date(2026, 10, 1))
     response = as_en(world.clerk).post(_url(world.cadre_a), _data(occurred_on="2026-10-08"))

@@ -103,6 +103,23 @@ def test_the_same_fact_cannot_be_scored_twice_whoever_enters_it(world):
     assert "document_no" in _error_fields(exc)
 
 
+def test_the_same_fact_under_another_spelling_of_its_document_number_is_refused(world):
+    first = _create(world, actor=world.county_clerk, document_no="青重办 (２０２６) 3号")
+    assert first.document_no == "青重办〔2026〕3号"
+    with pytest.raises(ValidationError) as exc:
+        _create(world, document_no="青重办【2026】3号")
+    refused = "该事项（同一干部、积分项目 JN04、文号 青重办〔2026〕3号）已录入。"
+    assert exc.value.message_dict["document_no"] == [refused]
+
+
+def test_a_document_number_too_long_in_its_canonical_form_is_refused(world):
+    # ⑴ is one character as typed and three, "(1)", in the canonical form.
+    with pytest.raises(ValidationError) as exc:
+        _create(world, document_no="青重办" + "⑴" * 20)
+    assert "document_no" in _error_fields(exc)
+    assert not LedgerEntry.objects.exists()
+
+
 def test_the_database_itself_refuses_a_duplicate_fact(world):
     entry = _create(world)
     twin = LedgerEntry.objects.get(pk=entry.pk)

@@ -217,6 +217,24 @@ def test_it_rejects_a_fact_already_recorded(world):
     assert (error.row, error.column) == (2, "文号")
 
 
+@pytest.mark.parametrize("typed", ["青政(2026)1号", "青政（２０２６）１号", " 青政 [2026] 1 号 "])
+def test_it_rejects_a_fact_already_recorded_under_another_spelling_of_its_document_number(world, typed):
+    make_entry(world.cadre_a, by=world.clerk, document_no="青政〔2026〕1号")
+
+    error = only_error(run(ledger_row(文号=typed), user=world.clerk, commit=True))
+
+    assert (error.row, error.column) == (2, "文号")
+    assert error.message == "该事项（同一干部、积分项目 JN04、文号 青政〔2026〕1号）已录入。"
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_it_rejects_two_spellings_of_one_fact_in_the_file_on_the_later_row(world):
+    report = run(ledger_row(), ledger_row(文号="青政【2026】1号"), user=world.clerk)
+
+    error = only_error(report)
+    assert (error.row, error.column) == (3, "文号")
+
+
 def test_a_reversed_fact_can_be_recorded_again(world):
     entry = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, document_no="青政〔2026〕1号")
     entry_reverse(actor=world.clerk, entry=entry, reason="文号有误")
@@ -380,11 +398,11 @@ def test_it_reads_a_staff_number_typed_as_a_number(world):
     assert LedgerEntry.objects.get().cadre == cadre
 
 
-def test_it_keeps_the_facts_and_document_number_as_typed(world):
-    run(ledger_row(事由=" 完成攻坚（一期）， 按期交付 ", 文号=" 青政〔２０２６〕1号 "), user=world.clerk, commit=True)
+def test_it_keeps_the_facts_as_typed_and_stores_the_document_number_canonical(world):
+    run(ledger_row(事由=" 完成攻坚（一期）， 按期交付 ", 文号=" qz（２０２６） 1号 "), user=world.clerk, commit=True)
 
     entry = LedgerEntry.objects.get()
-    assert (entry.facts, entry.document_no) == ("完成攻坚（一期）， 按期交付", "青政〔２０２６〕1号")
+    assert (entry.facts, entry.document_no) == ("完成攻坚（一期）， 按期交付", "QZ〔2026〕1号")
 
 
 def test_it_skips_blank_lines_but_keeps_excel_row_numbers(world):

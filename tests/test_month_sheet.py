@@ -97,6 +97,21 @@ def test_it_keeps_entries_in_the_sheets_month(world, as_en):
     assert not LedgerEntry.objects.exists()
 
 
+def test_it_refuses_the_same_fact_under_another_spelling_of_its_document_number(world, as_user):
+    make_entry(world.cadre_a, by=world.county_clerk, document_no="青政〔2026〕31号")
+    response = as_user(world.clerk).post(_url(world.town_a), _data(world, document_no="青政 （2026） 31号"))
+    assert response.status_code == 200
+    errors = response.context["form"].errors["document_no"]
+    assert errors == ["该事项（同一干部、积分项目 JN04、文号 青政〔2026〕31号）已录入。"]
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_it_stores_the_document_number_in_its_canonical_form(world, as_en):
+    response = as_en(world.clerk).post(_url(world.town_a), _data(world, document_no="青政［２０２６］３１号"))
+    assert response.status_code == 302
+    assert LedgerEntry.objects.get().document_no == "青政〔2026〕31号"
+
+
 def test_it_refuses_a_cadre_of_another_unit(world, as_en):
     response = as_en(world.clerk).post(_url(world.town_a), _data(world, cadre=world.cadre_a_office.pk))
     assert response.context["form"].errors["cadre"]

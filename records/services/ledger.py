@@ -16,6 +16,7 @@ from audit.context import acting
 from audit.models import Action, AuditEvent
 from audit.services import build_event
 
+from ..document_numbers import canonical_document_no
 from ..models import (
     EntryStatus,
     FaultToleranceRuling,
@@ -99,8 +100,13 @@ def _validate_fact(*, cadre, rule, points, document_no, occurred_on, month, excl
         errors["points"] = problem
     if rule.requires_document and not document_no:
         errors["document_no"] = _("Rule %(code)s needs the document number (文号).") % {"code": rule.code}
+    try:
+        # NFKC can lengthen a number that fitted as typed (⑴ → (1)).
+        LedgerEntry._meta.get_field("document_no").run_validators(document_no)
+    except ValidationError as exc:
+        errors["document_no"] = exc.messages
     reentry = None
-    if document_no:
+    if document_no and "document_no" not in errors:
         fact = (cadre.pk, rule.code, document_no)
         recorded, reentries, stuck = fact_standing([fact], exclude_pk=exclude_pk)
         words = {"code": rule.code, "doc": document_no}
@@ -125,7 +131,7 @@ def entry_create(*, actor, cadre, rule, points, facts, document_no="", occurred_
     """Record one evidenced fact as a pending entry; a reviewer confirms it later."""
     require_role(actor, cadre.unit_id, {Role.CLERK}, _("Only a clerk whose scope covers the cadre may enter points."))
     month = month_start(month or occurred_on)
-    document_no = (document_no or "").strip()
+    document_no = canonical_document_no(document_no)
     reentry = _validate_fact(
         cadre=cadre, rule=rule, points=points, document_no=document_no, occurred_on=occurred_on, month=month
     )
@@ -167,7 +173,7 @@ def entry_update(*, actor, entry, rule, points, facts, document_no, occurred_on)
     if entry.is_reversal:
         raise ValidationError(_("A reversal cannot be edited; withdraw it instead."))
     month = month_start(occurred_on)
-    document_no = (document_no or "").strip()
+    document_no = canonical_document_no(document_no)
     reentry = _validate_fact(
         cadre=entry.cadre,
         rule=rule,
