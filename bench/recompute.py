@@ -139,6 +139,15 @@ def _report(year, cadres, raw, ours, second, naive, naive_scaled, sample, small,
     print(f"naive / ours = {fast:.1f}x (target >= {NAIVE_TARGET:.0f}x): {'OK' if fast >= NAIVE_TARGET else 'MISSED'}")
     print(f"ours / raw   = {close:.2f}x (target <= {RAW_TARGET:.0f}x): {'OK' if close <= RAW_TARGET else 'MISSED'}")
     ok = fast >= NAIVE_TARGET and close <= RAW_TARGET
+    if ours.cpu and raw.cpu:
+        # However well the work were spread over the cores, a run cannot take less than its CPU
+        # seconds divided by them.
+        cores = os.cpu_count() or 1
+        print(
+            f"CPU seconds (the whole machine, {cores} cores): ours {ours.cpu:.2f}, raw {raw.cpu:.2f} "
+            f"({ours.cpu / raw.cpu:.1f}x); ours cannot take less than {ours.cpu / cores:.2f} s here "
+            f"= {ours.cpu / cores / raw.seconds:.2f}x raw"
+        )
     if small is not None:
         tenth = max(1, args.cadres // 10)
         print(
@@ -153,8 +162,21 @@ def _report(year, cadres, raw, ours, second, naive, naive_scaled, sample, small,
 
 
 class Run:
-    def __init__(self, label, seconds, queries, detail=""):
+    def __init__(self, label, seconds, queries, detail="", cpu=None):
         self.label, self.seconds, self.queries, self.detail = label, seconds, queries, detail
+        self.cpu = cpu  # CPU seconds the whole machine spent meanwhile (every process), or None
+
+
+def _busy_seconds():
+    """CPU seconds every core has spent on anything but idling since boot (Linux: /proc/stat), or
+    None. Taken around a run, it counts the database server's processes (the statement's parallel
+    workers included) along with ours: what the run cost the machine, not just how long it took."""
+    try:
+        with open("/proc/stat") as stat:
+            user, nice, system, _idle, _iowait, irq, softirq, *_rest = map(int, stat.readline().split()[1:])
+    except (OSError, ValueError):
+        return None
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 class QueryCounter:
@@ -175,11 +197,14 @@ def _timed(label, work, profile=False):
     connection.ensure_connection()
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
+        busy = _busy_seconds()
         start = time.perf_counter()
         detail = _profiled(work) if profile else work()
         seconds = time.perf_counter() - start
-    print(f"  {label}: {seconds:.2f} s, {counter.count} queries{f' ({detail})' if detail else ''}")
-    return Run(label, seconds, counter.count, detail or "")
+        cpu = None if busy is None else _busy_seconds() - busy
+    spent = "" if cpu is None else f" (CPU {cpu:.2f} s)"
+    print(f"  {label}: {seconds:.2f} s{spent}, {counter.count} queries{f' ({detail})' if detail else ''}")
+    return Run(label, seconds, counter.count, detail or "", cpu)
 
 
 def _profiled(work):

@@ -1,4 +1,4 @@
-// Review queue: a select-all box over the page's rows and a count of the ticked ones.
+// Review queue: a select-all box over the page's rows, a count of the ticked ones, and a question\n// before a bulk confirmation or approval of several rows.
 // The page works without this file: every row has its own checkbox and buttons.
 document.addEventListener("DOMContentLoaded", function () {
   var all = document.querySelectorAll("input[data-select-all]");
@@ -35,6 +35,18 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     form.addEventListener("change", function (event) {
       if (event.target.name === name) sync();
+    });
+    // A bulk button that cannot be undone asks first when it would act on several rows.
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      var question = button ? button.getAttribute("data-confirm-selected") : null;
+      if (!question) return;
+      var ticked = Array.prototype.filter.call(boxes(), function (box) {
+        return box.checked;
+      }).length;
+      if (ticked > 1 && !window.confirm(question.replace("{n}", ticked))) {
+        event.preventDefault();
+      }
     });
     sync();
   });
