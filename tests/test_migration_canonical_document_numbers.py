@@ -2,7 +2,7 @@
 that would score a recorded fact twice."""
 
 import importlib
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -103,3 +103,36 @@ def test_each_rewrite_is_audited_and_a_second_run_changes_nothing(world):
     assert (event.action, event.model, event.object_id) == ("update", "records.ledgerentry", str(entry.pk))
     assert event.changes == {"document_no": ["青政(2026)2号", "青政〔2026〕2号"]}
     assert event.unit_id == world.town_a.pk
+
+
+def test_sanction_numbers_are_rewritten_too_unless_that_repeats_a_recorded_sanction(world):
+    from records.models import Sanction, SanctionMeasure
+    from records.services.sanctions import sanction_create
+
+    measure = SanctionMeasure.objects.get(kind="诫勉")
+
+    def sanction(document_no, cadre=world.cadre_a):
+        made = sanction_create(
+            actor=world.clerk,
+            cadre=cadre,
+            measure=measure,
+            decided_on=date(2026, 3, 1),
+            document_no=f"占位{Sanction.objects.count()}",
+            reason="r",
+        )
+        Sanction.objects.filter(pk=made.pk).update(document_no=document_no)  # as typed before
+        return made
+
+    recorded = sanction("青纪〔2026〕4号")
+    twice = sanction("青纪（2026）4号")
+    alone = sanction("青纪 [2026] 5号")
+
+    _migrate()
+
+    stored = dict(Sanction.objects.values_list("pk", "document_no"))
+    assert stored[recorded.pk] == "青纪〔2026〕4号"
+    assert stored[twice.pk] == "青纪（2026）4号"  # the same sanction twice: left for a person
+    assert stored[alone.pk] == "青纪〔2026〕5号"
+    event = AuditEvent.objects.get(model="records.sanction", object_id=str(alone.pk), source=migration.SOURCE)
+    assert event.changes == {"document_no": ["青纪 [2026] 5号", "青纪〔2026〕5号"]}
+    assert event.unit_id == world.cadre_a.unit_id

@@ -117,3 +117,12 @@ def test_a_sanction_or_talk_dated_before_2000_or_not_yet_come_is_refused(world, 
     with translation.override("en"), pytest.raises(ValidationError) as exc:
         talk_create(actor=world.clerk, cadre=world.cadre_a, kind="谈心谈话", held_on=day, talker="张部长", summary="x")
     assert words in str(exc.value.message_dict["held_on"])
+
+
+def test_the_same_sanction_typed_with_other_brackets_is_refused(world):
+    measure = SanctionMeasure.objects.get(kind="诫勉")
+    data = dict(actor=world.clerk, cadre=world.cadre_a, measure=measure, decided_on=date(2026, 3, 1), reason="x")
+    first = sanction_create(**data, document_no="青纪（２０２６） 4号")
+    assert first.document_no == "青纪〔2026〕4号"
+    with pytest.raises(ValidationError):
+        sanction_create(**data, document_no="青纪[2026]4号")

@@ -484,7 +484,7 @@ def ruling_file(*, actor, ruling, document_no):
         raise ValidationError({"filing_document_no": _("Filing needs the document number of the report.")})
     ruling.stage, ruling.filing_document_no, ruling.filed_by, ruling.filed_at = (
         FTStage.FILED,
-        document_no.strip(),
+        canonical_document_no(document_no),
         actor,
         timezone.now(),
     )

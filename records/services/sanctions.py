@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from audit.context import acting
 
+from ..document_numbers import canonical_document_no
 from ..models import Sanction, TalkRecord, impact_end
 from .ledger import require_role
 
@@ -32,7 +33,7 @@ def sanction_create(*, actor, cadre, measure, decided_on, document_no, reason):
         cadre=cadre,
         measure=measure,
         decided_on=decided_on,
-        document_no=(document_no or "").strip(),
+        document_no=canonical_document_no(document_no),
         reason=reason,
         promotion_barred_until=impact_end(decided_on, measure.promotion_bar_months),
         post_barred_until=impact_end(decided_on, measure.post_bar_months) if measure.post_bar_months else None,
