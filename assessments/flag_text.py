@@ -36,7 +36,7 @@ TEXT = {
         "commendation.suggested_excellent": "{period}建议考核等次为“{actual}”",
         "talk.month_deduction": "{period}净扣分 {actual} 分（提示线 {threshold} 分）",
         "talk.quarter_grade": "{period}等次为“{actual}”",
-        "talk.falling_score": "季度得分连续 {threshold} 次下降（{actual}）",
+        "talk.falling_score": "季度得分连续 {count} 次下降（{actual}）",
         "yellow.quarter_grade": "{period}等次为“{actual}”",
         "yellow.quarter_deduction": "{period}净扣分 {actual} 分（提示线 {threshold} 分）",
         "red.yellow_cards": "{window} 个月内黄牌 {actual} 次（提示线 {threshold} 次）",
@@ -118,7 +118,10 @@ def _reason_text(r):
     key = f"{r.rule}.none" if f"{r.rule}.none" in templates and _is_zero(r.actual) else r.rule
     threshold_how, actual_how = _FORMATS.get(r.rule, (None, None))
     threshold, window = (r.threshold, None) if not isinstance(r.threshold, tuple) else r.threshold
+    # A run of scores names how many times it fell, which may be more than the threshold.
+    count = len(r.actual) - 1 if isinstance(r.actual, list | tuple) else None
     return templates[key].format(
+        count=count,
         threshold=_format(threshold, threshold_how),
         actual=_format(r.actual, actual_how),
         window=window,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
-from records.forms import DateInput, UnitChoiceField
+from records.forms import DateInput, SortField, UnitChoiceField
 from records.forms_review import FilterForm
 from records.models import CadreCategory
 from records.selectors import units_visible_to
@@ -39,7 +39,7 @@ class SummaryFilterForm(FilterForm):
     category = forms.ChoiceField(label=_("cadre category"), choices=_all(CadreCategory.choices), required=False)
     grade = forms.ChoiceField(label=_("grade"), choices=_all(AnnualGrade.choices), required=False)
     q = forms.CharField(label=_("Name or staff number"), max_length=30, required=False)
-    sort = forms.ChoiceField(choices=[(k, k) for k in SUMMARY_SORTS], required=False, widget=forms.HiddenInput)
+    sort = SortField(SUMMARY_SORTS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from accounts.roles import has_role, scope_ids
 from records.models import Unit
-from records.selectors import subtree_ids
+from records.selectors import cadres_visible_to, subtree_ids
 
 from .annual_rules import excellent_limit
 from .flags import KINDS
@@ -73,6 +73,15 @@ def _scoped(model, user, roles):
         return model.objects.none()
     below = subtree_ids(scopes)
     return model.objects.filter(Q(unit_id__in=below) | Q(cadre__unit_id__in=below))
+
+
+def cadres_open_to(user, cadre_ids):
+    """The cadres among ``cadre_ids`` whose page, entries and reviews ``user`` may open (one query).
+
+    A summary or flag stays visible to the unit that graded it, but the cadre's page follows the cadre
+    to a new unit: a link there would answer 404, so pages show such facts without a link.
+    """
+    return set(cadres_visible_to(user).filter(pk__in=set(cadre_ids)).values_list("pk", flat=True))
 
 
 def summaries_visible_to(user, *, roles=SCORE_ROLES):

@@ -68,6 +68,23 @@ def _blank(choices):
     return [("", _("All"))] + list(choices)
 
 
+class SortField(forms.ChoiceField):
+    """A list's sort key, carried in a hidden input by the column links."""
+
+    default_error_messages = {"invalid_choice": _("Unknown sort order “%(value)s”: the default order is shown.")}
+
+    def __init__(self, keys, **kwargs):
+        super().__init__(choices=[(k, k) for k in keys], required=False, widget=forms.HiddenInput, **kwargs)
+
+
+def list_filters(form):
+    """The filters of a valid list form, else none. An unknown sort key (an old or hand-made link) only
+    drops the order: the list keeps its other filters instead of showing everything, or nothing."""
+    if not form.is_bound or (not form.is_valid() and set(form.errors) - {"sort"}):
+        return {}
+    return {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+
+
 class CadreFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or staff number"), required=False, max_length=30)
     unit = UnitChoiceField(queryset=None, label=_("Unit (with subunits)"), required=False, empty_label=_("All"))
@@ -77,13 +94,11 @@ class CadreFilterForm(forms.Form):
         label=_("leadership level"), choices=_blank(LeadershipLevel.choices), required=False
     )
     status = forms.ChoiceField(label=_("status"), choices=_blank(CadreStatus.choices), required=False)
-    sort = forms.ChoiceField(choices=[(k, k) for k in CADRE_SORTS], required=False)
+    sort = SortField(CADRE_SORTS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_visible_to(user, roles=RECORD_ROLES).order_by("depth", "order", "code")
 
     def filters(self):
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        return list_filters(self)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 
-from .forms import DateInput, UnitChoiceField
+from .forms import DateInput, UnitChoiceField, list_filters
 from .models import ADD_CATEGORIES, FTBasis, FTOutcome, FTStage, PointRule, RuleCategory
 from .models.ledger import POINTS
 from .selectors import units_visible_to
@@ -49,9 +49,7 @@ class MonthField(forms.CharField):
 
 class FilterForm(forms.Form):
     def filters(self):
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        return list_filters(self)
 
 
 def rule_code_choices():

@@ -47,6 +47,12 @@ def test_summaries_filter_by_year_unit_grade_and_category(world, as_user, data):
     assert client.get(SUMMARIES, {"grade": "好"}).status_code == 400
 
 
+def test_an_unknown_category_is_a_400_not_an_empty_list(world, as_user, data):
+    response = as_user(world.committee).get(SUMMARIES, {"category": "事业"})
+    assert response.status_code == 400
+    assert "category" in response.json()
+
+
 def test_a_summary_reads_in_full(world, as_user, data):
     row = as_user(world.committee).get(f"{SUMMARIES}{data['b'].pk}/").json()
     assert (row["cadre_name"], row["grade"], row["final_note"], row["score"]) == ("赵强", "基本称职", "说明", "85.70")

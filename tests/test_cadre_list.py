@@ -106,3 +106,10 @@ def test_a_reviewer_exports_the_roster_in_scope_from_the_list(world, as_user):
 def test_a_filter_it_cannot_apply_says_so_beside_the_field(world, as_user):
     response = as_user(world.clerk).get(URL, {"q": "李", "unit": world.town_b.pk})
     assert 'class="error"' in response.text
+
+
+def test_an_unknown_sort_key_keeps_the_other_filters_and_says_so(world, as_user):
+    response = as_user(world.committee).get(URL, {"unit": world.town_b.pk, "sort": "bogus"})
+    assert _names(response) == ["赵强"]
+    assert response.context["form"].errors["sort"]
+    assert 'class="error" role="alert"' in response.text

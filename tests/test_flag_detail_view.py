@@ -120,3 +120,16 @@ def test_other_roles_are_refused(world, as_user, flag):
 
 def test_it_answers_only_get_and_post(world, as_user, flag):
     assert as_user(world.committee).put(url(flag)).status_code == 405
+
+
+def test_a_cadre_who_moved_out_of_scope_keeps_the_facts_but_loses_the_links(world, as_user):
+    # 赵强 was graded in township A before moving to B: A's reviewer still reads the flag, but the
+    # reviews behind it now follow him to B and would answer 404.
+    moved = make_flag(world.cadre_b, unit=world.town_a)
+    client = as_user(world.reviewer)
+    response = client.get(url(moved))
+    assert response.status_code == 200
+    assert "季度考评 #12" in response.text
+    assert reverse("assessments:review-detail", args=[12]) not in response.text
+    assert client.get(reverse("assessments:review-detail", args=[12])).status_code == 404
+    assert reverse("records:cadre-detail", args=[world.cadre_b.pk]) not in response.text

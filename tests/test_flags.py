@@ -461,6 +461,11 @@ def test_a_talk_reminder_links_the_entries_and_reads_well():
     )
 
 
+def test_a_longer_fall_says_how_many_times_the_score_fell():
+    cy = cadre(quarters=(q(1, score=96), q(2, score=95), q(3, score=93), q(4, score=92)))
+    assert sentence(talk_reminder(cy)) == "季度得分连续 3 次下降（96 → 95 → 93 → 92）"
+
+
 @pytest.mark.parametrize(
     ("effective", "raised"),
     [(D(0), False), (D(-4), False), (D(-5), True)],

@@ -78,6 +78,13 @@ def test_it_filters_by_category_and_searches_by_code_or_name(world, as_user):
     assert [r.code for r in client.get(LIST, {"q": "招商"}).context["rules"]] == ["JN05"]
 
 
+def test_a_bad_filter_is_shown_next_to_its_field(world, as_user):
+    response = as_user(world.clerk).get(LIST, {"category": "bogus"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["category"]
+    assert '<small class="error">' in response.text
+
+
 def test_it_lists_the_version_in_force_and_the_scheduled_one(world, as_user):
     rule_revise(actor=world.sysadmin, rule=rule("JN04"), valid_from=date(2027, 1, 1), max_points="4")
     response = as_user(world.clerk).get(LIST, {"q": "JN04"})

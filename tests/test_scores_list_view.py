@@ -126,3 +126,11 @@ def test_other_roles_are_refused(world, as_user, client):
 
 def test_it_answers_only_get(world, as_user):
     assert as_user(world.committee).post(URL).status_code == 405
+
+
+def test_an_unknown_sort_key_keeps_the_list_in_its_default_order_and_says_so(world, as_user, township):
+    response = get(as_user(world.committee), world.town_a, sort="bogus")
+    assert response.status_code == 200
+    assert [s.cadre.name for s in response.context["page"]] == ["李明", "陈一", "陈二", "试用期", "王芳"]
+    assert response.context["form"].errors["sort"]
+    assert 'class="error" role="alert"' in response.text

@@ -130,3 +130,18 @@ def test_other_roles_are_refused(world, as_user, summary):
 
 def test_it_answers_only_get_and_post(world, as_user, summary):
     assert as_user(world.committee).delete(url(world.cadre_a)).status_code == 405
+
+
+def test_a_cadre_who_moved_out_of_scope_is_shown_without_links_to_their_pages(world, as_user):
+    make_summary(world.cadre_b, unit=world.town_a, review_ids=[21, 22, 23, 24])
+    response = as_user(world.reviewer).get(url(world.cadre_b))
+    assert response.status_code == 200
+    assert reverse("records:cadre-detail", args=[world.cadre_b.pk]) not in response.text
+    assert reverse("assessments:review-detail", args=[21]) not in response.text
+
+
+def test_the_cadre_page_and_reviews_are_linked_when_in_scope(world, as_user):
+    make_summary(world.cadre_a, review_ids=[21, 22, 23, 24])
+    response = as_user(world.reviewer).get(url(world.cadre_a))
+    assert reverse("records:cadre-detail", args=[world.cadre_a.pk]) in response.text
+    assert reverse("assessments:review-detail", args=[21]) in response.text

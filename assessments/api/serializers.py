@@ -4,6 +4,7 @@ and check types, the services decide the rest."""
 from rest_framework import serializers
 
 from core.api import IdField
+from records.models import CadreCategory
 
 from ..flag_text import TEXT
 from ..models import AnnualGrade, AnnualSummary, CandidateFlag, FlagDecision, FlagKind, FlagState
@@ -100,7 +101,7 @@ class SummaryFilterSerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     unit = IdField()
     grade = serializers.ChoiceField(choices=AnnualGrade.choices, required=False)
-    category = serializers.CharField(required=False, max_length=10)
+    category = serializers.ChoiceField(choices=CadreCategory.choices, required=False)
     cadre = IdField()
 
 

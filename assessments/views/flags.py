@@ -23,39 +23,52 @@ from ..access_scores import get_flag_for_user
 from ..flag_text import TEXT
 from ..forms_scores import FlagDecisionForm, FlagFilterForm
 from ..models import FlagDecision, FlagKind, FlagState
-from ..selectors_scores import SCORE_ROLES, flag_counts, flag_table, flags_visible_to, with_actor_names
+from ..selectors_scores import (
+    SCORE_ROLES,
+    cadres_open_to,
+    flag_counts,
+    flag_table,
+    flags_visible_to,
+    with_actor_names,
+)
 from ..services_committee import flag_decide
 
 COMMITTEE = {Role.COMMITTEE}
 
 
 def _ref_link(flag, kind, ident):
-    cadre_page = reverse("records:cadre-detail", args=[flag.cadre_id])
-    if kind == "entry":
-        return _("Ledger entry #%(id)s") % {"id": ident}, f"{cadre_page}?{urlencode({'year': flag.year})}#entry-{ident}"
-    if kind == "review":
-        return _("Quarterly review #%(id)s") % {"id": ident}, reverse("assessments:review-detail", args=[ident])
-    if kind == "sanction":
-        return _("Sanction #%(id)s") % {"id": ident}, f"{cadre_page}#sanctions"
     if kind == "annual":
         return (
             _("Annual summary %(year)s") % {"year": ident},
             reverse("assessments:summary-detail", kwargs={"cadre": flag.cadre_id, "year": ident}),
         )
-    return f"{kind} #{ident}", ""
+    cadre_page = reverse("records:cadre-detail", args=[flag.cadre_id])
+    if kind == "entry":
+        label, href = _("Ledger entry #%(id)s"), f"{cadre_page}?{urlencode({'year': flag.year})}#entry-{ident}"
+    elif kind == "review":
+        label, href = _("Quarterly review #%(id)s"), reverse("assessments:review-detail", args=[ident])
+    elif kind == "sanction":
+        label, href = _("Sanction #%(id)s"), f"{cadre_page}#sanctions"
+    else:
+        return f"{kind} #{ident}", ""
+    # Entries, reviews and sanctions are read on pages that follow the cadre to a new unit.
+    return label % {"id": ident}, href if flag.cadre_open else ""
 
 
-def decorate_flags(flags):
+def decorate_flags(flags, *, user):
     """Give each flag its sentence, the links behind its reasons and blockers, and its kind in Chinese.
 
-    Reads only the stored data: no query per flag.
+    Reads only the stored data and which of the cadres the user may open (one query).
     """
+    flags = list(flags)
+    open_ids = cadres_open_to(user, (f.cadre_id for f in flags))
     for f in flags:
         parsed = f.flag
         f.text = f.sentence
         f.kind_text = TEXT["kind"].get(f.kind, f.kind)
         f.is_blocked = bool(parsed.blockers)
         f.is_withdrawn = f.state == FlagState.WITHDRAWN
+        f.cadre_open = f.cadre_id in open_ids
         refs = dict.fromkeys(ref for item in (*parsed.reasons, *parsed.blockers) for ref in item.refs)
         f.links = [_ref_link(f, kind, ident) for kind, ident in refs]
     return flags
@@ -72,7 +85,7 @@ def flag_list(request):
     filters = form.filters()
     flags = flags_visible_to(request.user)
     page = paginate(request, flag_table(flags, **filters), default=50)
-    page.object_list = decorate_flags(list(page.object_list))
+    page.object_list = decorate_flags(page.object_list, user=request.user)
     counts = flag_counts(flags, **filters)
     tabs = [{"kind": "", "label": _("All"), "count": sum(counts.values())}] + [
         {"kind": k, "label": label, "count": counts.get(k, 0)} for k, label in FlagKind.choices
@@ -129,7 +142,7 @@ def flag_detail(request, pk):
         else:
             messages.success(request, _("The decision on the flag is saved."))
             return redirect("assessments:flag-detail", pk=flag.pk)
-    decorate_flags([flag])
+    decorate_flags([flag], user=request.user)
     return render(
         request,
         "assessments/flag_detail.html",

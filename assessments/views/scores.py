@@ -25,6 +25,7 @@ from ..models import AnnualGrade
 from ..scoring.jobs import recompute_refusal, recompute_start
 from ..selectors_scores import (
     SCORE_ROLES,
+    cadres_open_to,
     flags_visible_to,
     grade_distribution,
     grade_note_labels,
@@ -199,7 +200,8 @@ def summary_detail(request, cadre, year):
             "parts": score_parts(summary),
             "notes": grade_note_labels(summary.grade_notes or []),
             "months": list(enumerate(summary.month_deductions or [], start=1)),
-            "flags": decorate_flags(flags),
+            "flags": decorate_flags(flags, user=request.user),
+            "cadre_open": bool(cadres_open_to(request.user, [summary.cadre_id])),
             "excellent_used": used + (summary.grade == AnnualGrade.EXCELLENT and not summary.on_probation),
             "excellent_limit": limit,
             "share_percent": percent(summary.excellent_share),

@@ -18,7 +18,13 @@ from ..access_scores import get_snapshot_for_user
 from ..flag_text import TEXT
 from ..forms_scores import SnapshotFilterForm, SnapshotForm
 from ..models import FlagDecision, FlagState
-from ..selectors_scores import SCORE_ROLES, snapshot_differences, snapshot_rows, snapshots_visible_to
+from ..selectors_scores import (
+    SCORE_ROLES,
+    cadres_open_to,
+    snapshot_differences,
+    snapshot_rows,
+    snapshots_visible_to,
+)
 from ..services_committee import snapshot_freeze
 
 TABS = ("summaries", "flags", "rows")
@@ -108,6 +114,9 @@ def snapshot_detail(request, pk):
         page = _page(request, differences[tab])
         label = _labelled_flags if tab == "flags" else _labelled_summaries
         page.object_list = label(list(page.object_list))
+        open_ids = cadres_open_to(request.user, (row["cadre_id"] for row in page.object_list))
+        for row in page.object_list:
+            row["cadre_open"] = row["cadre_id"] in open_ids
     return render(
         request,
         "assessments/snapshot_detail.html",
