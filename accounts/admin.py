@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminPasswordSetForm, AdminUserAddForm
 from .models import Role, RoleAssignment, User
 from .roles import has_role
 
@@ -35,6 +36,8 @@ class SysadminModelAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
+    add_form = AdminUserAddForm
+    change_password_form = AdminPasswordSetForm
     list_display = ["username", "full_name", "is_active", "last_login"]
     list_filter = ["is_active"]
     search_fields = ["username", "full_name"]
@@ -42,10 +45,11 @@ class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Personal info"), {"fields": ["full_name", "email"]}),
-        (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
+        (_("Status"), {"fields": ["is_active", "must_change_password", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "password1", "password2"]})]
-    readonly_fields = ["last_login", "date_joined"]
+    # Set and cleared by the password forms alone: nobody waives a required change with a tick box.
+    readonly_fields = ["must_change_password", "last_login", "date_joined"]
 
     def has_change_permission(self, request, obj=None):
         # The security and audit administrators' accounts are out of the system administrator's

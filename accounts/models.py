@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +8,14 @@ from audit.models import AuditedModel
 
 def _hidden(value):
     return "******"
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # Whoever runs createsuperuser on the server typed this password for the account's owner.
+        if password is not None:
+            extra_fields.setdefault("must_change_password", True)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AuditedModel, AbstractUser):
@@ -26,6 +34,11 @@ class User(AuditedModel, AbstractUser):
         blank=True,
         related_name="user_account",
     )
+    # MLPS: a password set by someone else (the system administrator) is an initial one that its owner
+    # replaces at the next login; the portal allows nothing else until then.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
+    objects = PortalUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -1,11 +1,16 @@
+from axes.utils import reset as axes_reset
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.context import acting
+from audit.models import Action
+from audit.services import audit_record
 from records.selectors import unit_in_scope
 
 from .models import ADMIN_ROLES, Role, RoleAssignment
+from .roles import has_role
 
 
 def _check_grantor(actor, scope):
@@ -52,6 +57,26 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     with acting(user=actor):
         assignment.delete()
         _sync_staff_flag(user)
+
+
+@transaction.atomic
+def account_unlock(*, actor, username: str) -> int:
+    """Forget the failed logins of ``username`` so it may log in at once; the number of attempt records
+    removed, 0 when there was nothing to forget (then nothing is audited either: nothing changed)."""
+    if not has_role(actor, Role.SECADMIN):
+        raise PermissionDenied(_("Only a security administrator may unlock accounts."))
+    removed = axes_reset(username=username)
+    if removed:
+        # Unknown usernames lock too (someone guessing): the event then names no user row.
+        owner = get_user_model().objects.filter(username=username).first()
+        audit_record(
+            action=Action.UPDATE,
+            instance=owner,
+            model="accounts.user",
+            user=actor,
+            note=f"account unlocked: {username} ({removed} failed-login records reset)"[:500],
+        )
+    return removed
 
 
 def _sync_staff_flag(user):

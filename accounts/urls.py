@@ -12,4 +12,6 @@ urlpatterns = [
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("roles/", views.role_index, name="role-list"),
     path("roles/<int:pk>/revoke/", views.role_revoke_view, name="role-revoke"),
+    path("lockouts/", views.lockout_list, name="lockout-list"),
+    path("lockouts/unlock/", views.lockout_unlock, name="lockout-unlock"),
 ]

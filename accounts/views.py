@@ -12,10 +12,11 @@ from core.access import role_required
 from core.paging import paginate
 from records.selectors import subtree_ids
 
-from .forms import LoginForm, RoleFilterForm, RoleGrantForm
+from .forms import LoginForm, RoleFilterForm, RoleGrantForm, UnlockForm
 from .models import Role, RoleAssignment
 from .roles import scope_ids
-from .services import role_grant, role_revoke
+from .selectors import locked_out_accounts
+from .services import account_unlock, role_grant, role_revoke
 
 
 class LoginView(auth_views.LoginView):
@@ -44,6 +45,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             note=f"password change refused: {', '.join(codes)}"[:500],
         )
         return super().form_invalid(form)
+
+    def form_valid(self, form):
+        # Saved with the new password by the form: one audited update of the user.
+        form.user.must_change_password = False
+        return super().form_valid(form)
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -98,3 +104,23 @@ def role_revoke_view(request, pk):
             messages.success(request, _("Role revoked."))
         return redirect("accounts:role-list")
     return render(request, "accounts/role_revoke_confirm.html", {"assignment": assignment})
+
+
+@role_required(Role.SECADMIN)
+@require_http_methods(["GET"])
+def lockout_list(request):
+    # Accounts are county-level (User.audit_unit_id): every security administrator sees every lock.
+    return render(request, "accounts/lockout_list.html", {"page": paginate(request, locked_out_accounts())})
+
+
+@role_required(Role.SECADMIN)
+@require_http_methods(["POST"])
+def lockout_unlock(request):
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an account to unlock."))
+    elif account_unlock(actor=request.user, username=form.cleaned_data["username"]):
+        messages.success(request, _("Account %(username)s unlocked.") % form.cleaned_data)
+    else:
+        messages.info(request, _("Account %(username)s was not locked (any more).") % form.cleaned_data)
+    return redirect("accounts:lockout-list")

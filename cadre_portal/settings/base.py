@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "core.middleware.NotAllowedPageMiddleware",
 ]
 
