@@ -2,6 +2,7 @@ import io
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -65,6 +66,29 @@ def test_other_types_and_mismatched_content_are_refused(world, as_user, entry, n
 def test_a_file_over_the_size_limit_is_refused(world, as_user, entry):
     assert _upload(as_user(world.clerk), entry, "big.pdf", PDF).status_code == 200
     assert not EntryAttachment.objects.exists()
+
+
+def test_the_entry_page_says_its_reversal_was_returned_and_links_to_withdraw_it(world, as_user):
+    from records.services.ledger import entry_return, entry_reverse
+
+    confirmed = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer)
+    reversal = entry_reverse(actor=world.clerk, entry=confirmed, reason="重复录入")
+    url = reverse("records:entry-attachments", args=[confirmed.pk])
+    assert f'#entry-{reversal.pk}">' in as_user(world.clerk).get(url).text
+    entry_return(actor=world.reviewer, entry=reversal, reason="不应冲销")
+    client = as_user(world.clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(url).text
+    assert "Reversal returned:</strong> 不应冲销" in text
+    assert reverse("records:entry-withdraw", args=[reversal.pk]) in text
+
+
+@override_settings(ATTACHMENT_MAX_BYTES=5 * 1024 * 1024)
+def test_the_page_states_the_size_limit_of_the_setting(world, as_user, entry):
+    client = as_user(world.clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(reverse("records:entry-attachments", args=[entry.pk])).text
+    assert "Up to 5.0\xa0MB." in text  # filesizeformat keeps the number and its unit together
 
 
 def test_a_confirmed_entry_takes_no_new_evidence(world, as_user):

@@ -160,6 +160,13 @@ def test_a_fact_whose_reversal_was_returned_still_counts_and_is_refused_with_wor
     assert LedgerEntry.objects.filter(document_no="青政〔2026〕12号", reverses__isnull=True).count() == 1
 
 
+def test_a_correction_whose_reversal_was_returned_says_to_withdraw_it(world, entry, as_en):
+    reversal = _reverse(entry, world, confirm=False)
+    response = as_en(world.clerk).get(_url(entry), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("records:entry-withdraw", args=[reversal.pk])
+    assert "The reversal of this entry was returned; withdraw that reversal first." in response.text
+
+
 def test_a_ledger_import_enters_a_reversed_fact_again_as_its_correction(world, entry):
     from records.ledger_import import ledger_import
     from tests.test_ledger_import import ledger_bytes, ledger_row

@@ -107,7 +107,7 @@ def test_it_never_edits_a_confirmed_entry(world, as_en):
     client = as_en(world.clerk)
     assert client.get(_url(entry)).status_code == 302
     response = client.post(_url(entry), _data(), follow=True)
-    assert "cannot be edited" in response.text
+    assert "A confirmed entry cannot be changed: reverse it and enter a correction." in response.text
     entry.refresh_from_db()
     assert entry.points == Decimal("2") and entry.status == EntryStatus.CONFIRMED
 
@@ -119,6 +119,16 @@ def test_it_never_edits_a_reversal(world, as_en):
     assert response.status_code == 302
     reversal.refresh_from_db()
     assert reversal.points == Decimal("-2")
+
+
+def test_a_returned_reversal_is_sent_to_be_withdrawn_not_reversed(world, as_en):
+    entry = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer)
+    reversal = entry_reverse(actor=world.clerk, entry=entry, reason="重复录入")
+    entry_return(actor=world.reviewer, entry=reversal, reason="不应冲销")
+    response = as_en(world.clerk).get(_url(reversal), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("records:entry-withdraw", args=[reversal.pk])
+    assert "A reversal cannot be edited; withdraw it instead." in response.text
+    assert "reverse it instead" not in response.text
 
 
 @pytest.mark.parametrize("role", ["reviewer", "committee"])

@@ -121,6 +121,30 @@ def test_it_links_a_reversal_and_a_correction_to_the_original(world, as_en):
     assert reverse("records:entry-withdraw", args=[reversal.pk]) in text
 
 
+def test_a_returned_reversal_shows_on_the_original_with_its_reason_and_the_way_out(world, as_en):
+    corrected = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, points="3")
+    back, correction = entry_correct(
+        actor=world.clerk,
+        entry=corrected,
+        reason="分值有误",
+        rule=rule("JN04"),
+        points=1,
+        facts="更正后的事由",
+        document_no=corrected.document_no,
+        occurred_on=corrected.occurred_on,
+    )
+    entry_return(actor=world.reviewer, entry=back, reason="分值无误，不应更正")
+    withdraw = reverse("records:entry-withdraw", args=[back.pk])
+    text = as_en(world.clerk).get(_url(world.cadre_a)).text
+    assert f'<tr id="entry-{corrected.pk}" class="entry-confirmed">' in text  # still counts: not struck through
+    assert "Reversal returned:</strong> 分值无误，不应更正" in text
+    assert f'<a href="#entry-{back.pk}">see the reversal</a>' in text
+    assert f'<a href="{withdraw}">Withdraw the reversal</a>' in text
+    assert "Corrected:" not in text
+    text = as_en(world.committee).get(_url(world.cadre_a)).text
+    assert "Reversal returned:</strong> 分值无误，不应更正" in text and withdraw not in text
+
+
 def test_it_lists_sanctions_with_their_impact_period_and_talks(world, as_en):
     warning = SanctionMeasure.objects.get(kind="政务处分", name="警告")
     demerit = SanctionMeasure.objects.get(kind="政务处分", name="记过")

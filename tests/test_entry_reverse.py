@@ -5,10 +5,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from records.models import EntryStatus, LedgerEntry
-from records.services.ledger import entry_reverse, month_close
+from records.services.ledger import entry_return, entry_reverse, month_close
 from tests.factories import UserFactory, confirmed_entry, grant, make_entry
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -80,6 +81,22 @@ def test_it_refuses_to_reverse_twice(world, as_en, entry):
     entry_reverse(actor=world.clerk, entry=entry, reason="重复录入")
     as_en(world.clerk).post(_url(entry), {"reason": "再次冲销"})
     assert LedgerEntry.objects.filter(reverses__isnull=False).count() == 1
+
+
+def test_a_returned_reversal_must_be_withdrawn_before_reversing_again(world, as_en, entry):
+    reversal = entry_reverse(actor=world.clerk, entry=entry, reason="重复录入")
+    entry_return(actor=world.reviewer, entry=reversal, reason="不应冲销")
+    client = as_en(world.clerk)
+    response = client.get(_url(entry))
+    assert response.status_code == 302 and response.url == reverse("records:entry-withdraw", args=[reversal.pk])
+    text = client.get(response.url).text
+    assert "The reversal of this entry was returned; withdraw that reversal first." in text
+    assert "不应冲销" in text and "Withdrawing this reversal leaves the entry it reverses confirmed" in text
+    with pytest.raises(ValidationError, match="withdraw that reversal first"):
+        entry_reverse(actor=world.clerk, entry=entry, reason="再次冲销")
+    client.post(response.url)
+    assert client.post(_url(entry), {"reason": "再次冲销"}).status_code == 302
+    assert LedgerEntry.objects.get(reverses=entry).status == EntryStatus.PENDING
 
 
 @pytest.mark.parametrize("role", ["reviewer", "committee"])

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from records.models import LedgerEntry, MonthClose
-from tests.factories import confirmed_entry, make_entry
+from records.models import CadreStatus, LedgerEntry, MonthClose
+from tests.factories import confirmed_entry, make_cadre, make_entry
 from tests.factories_reports import body, export_book
 
 
@@ -37,6 +37,7 @@ def test_it_lists_every_unit_and_month_so_far_with_the_counts(world, ledger):
         "单位",
         "月份",
         "在职干部",
+        "挂职干部",
         "纪实人数",
         "纪实条数",
         "待审核",
@@ -47,19 +48,32 @@ def test_it_lists_every_unit_and_month_so_far_with_the_counts(world, ledger):
     rows_ = body(ws, 4)
     assert rows == 4 * 5  # four units, January to May
     march = next(r for r in rows_ if r[1] == "东岭镇" and r[2] == datetime(2026, 3, 1))
-    assert march[3:9] == (1, 1, 2, 1, 1, "已关账")
-    assert isinstance(march[9], datetime)
+    assert march[3:10] == (1, 0, 1, 2, 1, 1, "已关账")
+    assert isinstance(march[10], datetime)
     office = next(r for r in rows_ if r[1] == "东岭镇党政办" and r[2] == datetime(2026, 3, 1))
-    assert office[8] == "已关账（东岭镇）"  # closed from above
-    assert next(r for r in rows_ if r[1] == "西河镇" and r[2] == datetime(2026, 3, 1))[8] == "未关账"
+    assert office[9] == "已关账（东岭镇）"  # closed from above
+    assert next(r for r in rows_ if r[1] == "西河镇" and r[2] == datetime(2026, 3, 1))[9] == "未关账"
 
 
 def test_the_totals_agree_with_the_database(world, ledger):
     ws = export_book("completion", year=2026, user=world.committee)[0]["纪实完成情况"]
     total = body(ws, 4)[-1]
     assert total[0] == "合计"
-    assert total[5] == LedgerEntry.objects.filter(month__year=2026).count() == 3
-    assert total[6] == LedgerEntry.objects.filter(status="pending").count() == 2
+    assert total[6] == LedgerEntry.objects.filter(month__year=2026).count() == 3
+    assert total[7] == LedgerEntry.objects.filter(status="pending").count() == 2
+
+
+def test_seconded_cadres_count_in_their_unit_apart_from_those_in_post(world, ledger):
+    """挂职 cadres stay on their unit's roll and month sheet, so their entries count there; the
+    head count shows them in a column of their own, never as 在职."""
+    seconded = make_cadre(world.town_a, name="周凯", staff_no="A0009", status=CadreStatus.SECONDED)
+    make_entry(seconded, by=world.clerk, occurred_on=date(2026, 4, 3))
+    ws = export_book("completion", year=2026, user=world.committee)[0]["纪实完成情况"]
+    header = [c.value for c in ws[4]]
+    april = next(
+        dict(zip(header, r, strict=True)) for r in body(ws, 4) if r[1] == "东岭镇" and r[2] == datetime(2026, 4, 1)
+    )
+    assert (april["在职干部"], april.get("挂职干部"), april["纪实人数"]) == (1, 1, 1)
 
 
 def test_a_township_reviewer_gets_only_the_township(world, ledger):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from records.models import FaultToleranceRuling, FTStage, LedgerEntry
 from records.services.ledger import ruling_apply, ruling_determine, ruling_verify
-from tests.factories import UserFactory, confirmed_entry, grant
+from tests.factories import UserFactory, confirmed_entry, grant, make_entry
 
 
 @pytest.fixture(autouse=True)
@@ -64,12 +64,20 @@ def test_a_clerk_applies_for_fault_tolerance_on_a_confirmed_deduction(world, as_
     assert (ruling.stage, ruling.basis, ruling.applied_by) == (FTStage.APPLIED, "exploration", world.clerk)
 
 
-def test_an_addition_cannot_get_a_ruling(world, as_user):
+def test_an_addition_is_refused_before_any_form_is_shown(world, as_user):
     addition = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer)
-    response = as_user(world.clerk).post(new_url(addition), {"basis": "trial", "application": "试试"})
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    client = as_user(world.clerk)
+    row = reverse("records:cadre-detail", args=[world.cadre_a.pk]) + f"#entry-{addition.pk}"
+    for response in (client.get(new_url(addition)), client.post(new_url(addition), {"basis": "trial"})):
+        assert response.status_code == 302 and response.url == row
+    assert "容错纠错仅适用于扣分纪实。" in client.get(new_url(addition), follow=True).text
     assert not FaultToleranceRuling.objects.exists()
+
+
+def test_a_pending_deduction_is_refused_before_any_form_is_shown(world, as_user):
+    pending = make_entry(world.cadre_a, by=world.clerk, code="SW01", points="-2")
+    response = as_user(world.clerk).get(new_url(pending), follow=True)
+    assert "容错纠错仅适用于已确认的扣分纪实。" in response.text and 'name="application"' not in response.text
 
 
 def test_the_application_needs_a_basis_and_a_text(world, as_user, deduction):
@@ -261,3 +269,10 @@ def test_the_list_query_count_does_not_grow_with_page_size(world, as_user):
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_the_list_answers_405_to_other_methods(world, as_user, method):
     assert getattr(as_user(world.reviewer), method)(LIST).status_code == 405
+
+
+def test_a_bad_list_filter_is_shown_next_to_its_field(world, as_user):
+    response = as_user(world.reviewer).get(LIST, {"stage": "bogus"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["stage"]
+    assert '<small class="error">' in response.text

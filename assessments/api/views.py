@@ -9,7 +9,6 @@ checked before the body is read.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from rest_framework import generics
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,12 +28,6 @@ from ..selectors_scores import (
 )
 from ..services_committee import flag_decide
 from . import serializers as s
-
-
-class ScorePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "size"
-    max_page_size = 200
 
 
 class ScoreReaderMixin:
@@ -61,7 +54,6 @@ class SummaryList(ScoreReaderMixin, generics.ListAPIView):
     decided, else the suggestion), category, cadre."""
 
     serializer_class = s.SummarySerializer
-    pagination_class = ScorePagination
 
     def get_queryset(self):
         params = _params(s.SummaryFilterSerializer, self.request)
@@ -90,7 +82,6 @@ class FlagList(ScoreReaderMixin, generics.ListAPIView):
     """Filters: year, kind, state, decision (accepted, dismissed or pending), unit (with its subunits), cadre."""
 
     serializer_class = s.FlagSerializer
-    pagination_class = ScorePagination
 
     def get_queryset(self):
         params = _params(s.FlagFilterSerializer, self.request)

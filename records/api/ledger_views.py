@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -40,12 +39,6 @@ from .views import RecordReaderMixin
 
 ENTRY_RELATED = ("cadre", "unit", "rule", "entered_by", "decided_by", "ruling", "reversal")
 RULING_RELATED = ("entry", "entry__cadre")
-
-
-class LedgerPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "size"
-    max_page_size = 200
 
 
 @contextmanager
@@ -133,7 +126,6 @@ class EntryList(RecordReaderMixin, generics.ListCreateAPIView):
     (YYYY-MM), status, rule_code. POST (clerks): a new pending entry through entry_create."""
 
     serializer_class = s.EntrySerializer
-    pagination_class = LedgerPagination
 
     def get_queryset(self):
         params = _params(s.EntryFilterSerializer, self.request)
@@ -239,7 +231,6 @@ class EntryReverse(RecordReaderMixin, APIView):
 
 class SanctionList(RecordReaderMixin, generics.ListCreateAPIView):
     serializer_class = s.SanctionSerializer
-    pagination_class = LedgerPagination
 
     def get_queryset(self):
         qs = Sanction.objects.filter(cadre__in=cadres_visible_to(self.request.user)).select_related("cadre", "measure")
@@ -277,7 +268,6 @@ class SanctionDetail(RecordReaderMixin, generics.RetrieveAPIView):
 
 class TalkList(RecordReaderMixin, generics.ListCreateAPIView):
     serializer_class = s.TalkSerializer
-    pagination_class = LedgerPagination
 
     def get_queryset(self):
         qs = TalkRecord.objects.filter(cadre__in=cadres_visible_to(self.request.user)).select_related("cadre")
@@ -327,7 +317,6 @@ class RulingList(RecordReaderMixin, generics.ListCreateAPIView):
     """GET: filter by cadre, entry, stage. POST (clerks): apply for fault tolerance on a deduction."""
 
     serializer_class = s.RulingSerializer
-    pagination_class = LedgerPagination
 
     def get_queryset(self):
         qs = rulings_for_api(self.request.user)

@@ -8,7 +8,6 @@ request body is read, so someone who may not act gets 403 whatever they send.
 
 from django.core.exceptions import PermissionDenied
 from rest_framework import generics
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,12 +27,6 @@ from ..selectors import subtree_ids
 from . import review_serializers as s
 from .ledger_views import service_errors
 from .views import RecordReaderMixin
-
-
-class ReviewPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "size"
-    max_page_size = 200
 
 
 def _validated(serializer_class, data):
@@ -56,7 +49,6 @@ class ReviewList(RecordReaderMixin, generics.ListAPIView):
     status, grade, cadre."""
 
     serializer_class = s.ReviewSerializer
-    pagination_class = ReviewPagination
 
     def get_queryset(self):
         params = _validated(s.ReviewFilterSerializer, self.request.query_params)

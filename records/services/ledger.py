@@ -291,7 +291,10 @@ def _check_reversible(actor, entry):
         raise ValidationError(_("Only a confirmed entry is reversed; a pending one can simply be edited."))
     if entry.is_reversal:
         raise ValidationError(_("A reversal cannot itself be reversed."))
-    if LedgerEntry.objects.filter(reverses=entry).exists():
+    reversal_status = LedgerEntry.objects.filter(reverses=entry).values_list("status", flat=True).first()
+    if reversal_status == EntryStatus.RETURNED:
+        raise ValidationError(_("The reversal of this entry was returned; withdraw that reversal first."))
+    if reversal_status is not None:
         raise ValidationError(_("This entry has already been reversed."))
     _check_month_open(entry.unit_id, entry.month, field=None)
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 from core.forms import apply_service_errors
 
 from ..access import get_entry_for_user
-from ..models import EntryAttachment, EntryStatus
+from ..models import EntryAttachment, EntryStatus, LedgerEntry
 from ..selectors import can_edit_cadre
 from ..selectors.ledger import entries_visible_to
 from ..services.attachments import CONTENT_TYPES, attachment_add, attachment_remove
+from .entries import entry_ledger_url
 
 
 class AttachmentForm(forms.Form):
@@ -31,7 +33,9 @@ def _get_attachment(user, pk):
 @require_http_methods(["GET", "POST"])
 def entry_attachments(request, pk):
     entry = get_entry_for_user(request.user, pk, write=request.method == "POST")
-    can_attach = can_edit_cadre(request.user, entry.cadre) and entry.status != EntryStatus.CONFIRMED
+    can_edit = can_edit_cadre(request.user, entry.cadre)
+    can_attach = can_edit and entry.status != EntryStatus.CONFIRMED
+    reversal = LedgerEntry.objects.filter(reverses=entry).select_related("cadre").first()
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,6 +53,10 @@ def entry_attachments(request, pk):
             "attachments": entry.attachments.select_related("uploaded_by"),
             "form": form,
             "can_attach": can_attach,
+            "can_edit": can_edit,
+            "reversal": reversal,
+            "reversal_url": entry_ledger_url(reversal) if reversal else None,
+            "max_size": settings.ATTACHMENT_MAX_BYTES,
         },
     )
 

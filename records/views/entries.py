@@ -47,11 +47,16 @@ def safe_next(request):
     return None
 
 
-def cadre_ledger_url(cadre, year=None):
+def cadre_ledger_url(cadre, year=None, *, anchor="ledger"):
     url = reverse("records:cadre-detail", args=[cadre.pk])
     if year and year != timezone.localdate().year:
         url += "?" + urlencode({"year": year})
-    return url + "#ledger"
+    return f"{url}#{anchor}"
+
+
+def entry_ledger_url(entry):
+    """The entry's row in the ledger of its cadre's page."""
+    return cadre_ledger_url(entry.cadre, entry.month.year, anchor=f"entry-{entry.pk}")
 
 
 def _total_month(form, default):
@@ -59,16 +64,19 @@ def _total_month(form, default):
     return month_start(day) if isinstance(day, date) else default
 
 
-def _editable(entry):
-    return entry.status != EntryStatus.CONFIRMED and not entry.is_reversal
+def _refuse_reversal(request, entry, message):
+    """A redirect saying why ``entry`` cannot be reversed or corrected now, or None if it can.
 
-
-def _reversible(entry):
-    return (
-        entry.status == EntryStatus.CONFIRMED
-        and not entry.is_reversal
-        and not LedgerEntry.objects.filter(reverses=entry).exists()
-    )
+    A returned reversal still holds the entry: the clerk is sent to withdraw it, the only way on.
+    """
+    reversal = LedgerEntry.objects.filter(reverses=entry).only("pk", "status").first()
+    if reversal is not None and reversal.status == EntryStatus.RETURNED:
+        messages.error(request, _("The reversal of this entry was returned; withdraw that reversal first."))
+        return redirect("records:entry-withdraw", pk=reversal.pk)
+    if entry.status != EntryStatus.CONFIRMED or entry.is_reversal or reversal is not None:
+        messages.error(request, message)
+        return redirect(cadre_ledger_url(entry.cadre, entry.month.year))
+    return None
 
 
 # --- the ledger section of the cadre page ---------------------------------------------------------
@@ -170,8 +178,15 @@ def entry_new(request, pk):
 def entry_edit(request, pk):
     entry = get_entry_for_user(request.user, pk, write=True)
     cadre = entry.cadre
-    if not _editable(entry):
-        messages.error(request, _("A confirmed entry or a reversal cannot be edited: reverse it instead."))
+    if entry.is_reversal:
+        # A reversal is never reversed: a pending or returned one is withdrawn, a confirmed one stays.
+        if entry.status == EntryStatus.CONFIRMED:
+            messages.error(request, _("A confirmed reversal cannot be edited, withdrawn or reversed."))
+            return redirect(entry_ledger_url(entry))
+        messages.error(request, _("A reversal cannot be edited; withdraw it instead."))
+        return redirect("records:entry-withdraw", pk=entry.pk)
+    if entry.status == EntryStatus.CONFIRMED:
+        messages.error(request, _("A confirmed entry cannot be changed: reverse it and enter a correction."))
         return redirect(cadre_ledger_url(cadre, entry.month.year))
     form = EntryForm(request.POST or None, entry=entry)
     if request.method == "POST" and form.is_valid():
@@ -211,9 +226,9 @@ def entry_withdraw_view(request, pk):
 def entry_reverse_view(request, pk):
     entry = get_entry_for_user(request.user, pk, write=True)
     cadre = entry.cadre
-    if not _reversible(entry):
-        messages.error(request, _("Only a confirmed entry that has not been reversed can be reversed."))
-        return redirect(cadre_ledger_url(cadre, entry.month.year))
+    refused = _refuse_reversal(request, entry, _("Only a confirmed entry that has not been reversed can be reversed."))
+    if refused is not None:
+        return refused
     form = ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,9 +246,9 @@ def entry_reverse_view(request, pk):
 def entry_correct_view(request, pk):
     entry = get_entry_for_user(request.user, pk, write=True)
     cadre = entry.cadre
-    if not _reversible(entry):
-        messages.error(request, _("Only a confirmed entry that has not been reversed can be corrected."))
-        return redirect(cadre_ledger_url(cadre, entry.month.year))
+    refused = _refuse_reversal(request, entry, _("Only a confirmed entry that has not been reversed can be corrected."))
+    if refused is not None:
+        return refused
     form = CorrectForm(request.POST or None, entry=entry)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,10 +12,11 @@ from core.forms import apply_service_errors
 from core.paging import paginate
 
 from ..forms_review import STAGE_FORMS, RulingApplyForm, RulingFilterForm
-from ..models import FaultToleranceRuling, FTStage
+from ..models import EntryStatus, FaultToleranceRuling, FTStage, LedgerEntry
 from ..selectors import can_edit_cadre, unit_in_scope
 from ..selectors.ledger import entries_visible_to, rulings_visible_to
 from ..services.ledger import ruling_apply, ruling_determine, ruling_file, ruling_verify
+from .entries import entry_ledger_url
 
 RULING_RELATED = (
     "entry",
@@ -27,6 +28,20 @@ RULING_RELATED = (
     "determined_by",
     "filed_by",
 )
+
+
+def _apply_refusal(entry):
+    """Why ``entry`` can get no ruling, in the service's words, or None: said before a form is shown."""
+    if entry.rule.sign > 0 or entry.is_reversal:
+        return _("Fault tolerance applies to deductions only.")
+    if entry.status != EntryStatus.CONFIRMED:
+        return _("Fault tolerance applies to confirmed deductions.")
+    reversal_status = LedgerEntry.objects.filter(reverses=entry).values_list("status", flat=True).first()
+    if reversal_status == EntryStatus.RETURNED:
+        return _("The reversal of this entry was returned; withdraw that reversal first.")
+    if reversal_status is not None:
+        return _("This entry has been reversed.")
+    return None
 
 
 @role_required(Role.CLERK)
@@ -42,6 +57,10 @@ def ruling_new(request, entry_pk):
     if existing is not None:
         messages.info(request, _("This deduction already has a fault-tolerance ruling."))
         return redirect("records:ruling-detail", pk=existing.pk)
+    refusal = _apply_refusal(entry)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return redirect(entry_ledger_url(entry))
     form = RulingApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,6 +3,9 @@
 Like the 纪实完成情况 page (``records.selectors.completion``), but over a report's units rather than
 a user, so the command can build it too. A month counts as closed when the unit or any unit above
 it closed it. A constant number of queries whatever the number of units.
+
+Seconded (挂职) cadres stay on their unit's roll and month sheet, so their entries count in the
+unit's 纪实人数; the head count shows them in a column of their own, never as 在职.
 """
 
 from datetime import date
@@ -20,6 +23,7 @@ COLUMNS = [
     Column("单位", 22, "wrap"),
     Column("月份", 9, "month"),
     Column("在职干部", 8, "int"),
+    Column("挂职干部", 8, "int"),
     Column("纪实人数", 8, "int"),
     Column("纪实条数", 8, "int"),
     Column("待审核", 8, "int"),
@@ -35,14 +39,19 @@ def months_of(year, today):
 
 
 def completion_rows(req, *, today):
-    """(unit, month, active cadres, cadres with entries, entries, pending, confirmed, close label, closed at)."""
+    """(unit, month, active cadres, seconded cadres, cadres with entries, entries, pending, confirmed, close
+    label, closed at)."""
     units = ordered_units(Unit.objects.filter(id__in=req.unit_ids).values_list("id", flat=True))
     ids = [u.id for u in units]
-    active = dict(
-        Unit.objects.filter(id__in=ids)
-        .annotate(n=Count("cadres", filter=Q(cadres__status=CadreStatus.ACTIVE)))
-        .values_list("id", "n")
-    )
+    headcount = {
+        unit_id: (active, seconded)
+        for unit_id, active, seconded in Unit.objects.filter(id__in=ids)
+        .annotate(
+            active=Count("cadres", filter=Q(cadres__status=CadreStatus.ACTIVE)),
+            seconded=Count("cadres", filter=Q(cadres__status=CadreStatus.SECONDED)),
+        )
+        .values_list("id", "active", "seconded")
+    }
     stats = {
         (r["unit_id"], r["month"].month): r
         for r in LedgerEntry.objects.filter(unit_id__in=ids, month__year=req.year)
@@ -64,7 +73,7 @@ def completion_rows(req, *, today):
             yield (
                 u,
                 month,
-                active.get(u.id, 0),
+                *headcount.get(u.id, (0, 0)),
                 s.get("cadres", 0),
                 s.get("entries", 0),
                 s.get("pending", 0),
@@ -112,9 +121,9 @@ def build(book, req, progress=None):
     )
     sums = [0] * 4
     for row in completion_rows(req, today=timezone.localdate()):
-        unit, month, active, *counts, label, closed_at = row
-        sheet.write_row((sheet.rows + 1, unit.name, month, active, *counts, label, closed_at))
+        unit, month, active, seconded, *counts, label, closed_at = row
+        sheet.write_row((sheet.rows + 1, unit.name, month, active, seconded, *counts, label, closed_at))
         for k, v in enumerate(counts):
             sums[k] += v
-    sheet.finish(total=("合计", "", "", "", *sums, "", ""))
+    sheet.finish(total=("合计", "", "", "", "", *sums, "", ""))
     return sheet.rows - 1
