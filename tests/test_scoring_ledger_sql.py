@@ -159,3 +159,15 @@ def test_it_filters_by_cadre_ids_and_by_id_range(world):
     assert set(ledger_totals(2025, cadre_ids=[world.cadre_b.pk])) == {world.cadre_b.pk}
     assert set(ledger_totals(2025, cadre_id_range=(world.cadre_a.pk, world.cadre_a.pk))) == {world.cadre_a.pk}
     assert ledger_totals(2025, cadre_ids=[]) == {}
+
+
+def test_its_parts_by_id_remainder_together_give_the_whole(world):
+    cadres = [world.cadre_a, world.cadre_b, world.cadre_a_office]
+    for i, cadre in enumerate(cadres):
+        entries(cadre, [(1, "JN04", 2 + i), (5, "SW01", -3)], by=world.clerk)
+
+    parts = [ledger_totals(2025, part=(k, 2)) for k in range(2)]
+
+    assert {cadre_id % 2 for cadre_id in parts[0]} <= {0} and {cadre_id % 2 for cadre_id in parts[1]} <= {1}
+    assert {**parts[0], **parts[1]} == ledger_totals(2025)
+    assert len(ledger_totals(2025)) == 3

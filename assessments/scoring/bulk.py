@@ -303,9 +303,9 @@ def defaults(model):
 
 
 class Beside:
-    """A read that runs on a second connection, seeing exactly what this transaction sees, while
-    this connection does other reads: ``call`` gives a ``Future`` of the function's result (its ORM
-    and ``connection`` are the second connection there). Then the server works on both at once.
+    """Reads that run on other connections, seeing exactly what this transaction sees, while this
+    connection does other reads: each ``call`` gives a ``Future`` of the function's result (its ORM
+    and ``connection`` are that call's own connection there). Then the server works on all at once.
 
     Only on PostgreSQL, in the outer block of a transaction that has written nothing yet: it
     exports its snapshot (``pg_export_snapshot``) and the second connection imports it (``SET
@@ -315,13 +315,13 @@ class Beside:
     connection.
     Instrumentation of this connection (``execute_wrapper``) applies to the second one too.
 
-    Leaving the ``with`` block waits for the call and closes the second connection.
+    Leaving the ``with`` block waits for the calls and closes their connections.
     """
 
     def __init__(self):
         self._db = connections[DEFAULT_DB_ALIAS]
         self._snapshot = None
-        self._thread = None
+        self._threads = []
         # A savepoint (a subtransaction) cannot export its snapshot; one opens in a transaction
         # that was already under way, which has likely written.
         if self._db.vendor == "postgresql" and self._db.in_atomic_block and not any(self._db.savepoint_ids):
@@ -339,14 +339,15 @@ class Beside:
         return self
 
     def call(self, function, *args, **kwargs):
-        """``function(*args, **kwargs)`` on the second connection (one call per ``Beside``)."""
-        if not self.available or self._thread is not None:
+        """``function(*args, **kwargs)`` on a connection of its own, beside this one."""
+        if not self.available:
             raise RuntimeError("no second connection for this call")
         future = Future()
-        self._thread = threading.Thread(
+        thread = threading.Thread(
             target=self._work, args=(function, args, kwargs, future), name="bulk-beside", daemon=True
         )
-        self._thread.start()
+        thread.start()
+        self._threads.append(thread)
         return future
 
     def _work(self, function, args, kwargs, future):
@@ -370,7 +371,7 @@ class Beside:
                 db.close()
 
     def __exit__(self, exc_type, exc, tb):
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        for thread in self._threads:
+            thread.join()
+        self._threads = []
         return False

@@ -54,6 +54,11 @@ from . import bulk
 from .ledger_sql import DEDUCT_CATEGORIES, ledger_totals
 
 ACTIVE = (CadreStatus.ACTIVE, CadreStatus.SECONDED)
+# A full recompute reads the ledger in this many statements side by side, on as many connections,
+# each over the cadres whose id leaves its remainder. One statement's parallel workers share only its
+# scan; its caps and sums then run in one process. Parted, all of it runs on every core the parts
+# get, at the price of each part scanning the entries (on 2 cores: 1.3 s against 1.8 s alone).
+LEDGER_PARTS = 2
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 ZERO = Decimal("0")
@@ -232,20 +237,24 @@ def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, b
     column but the ledger's; it returns the cadres read and a function that adds the ledger's
     columns and gives the rows.
 
-    The ledger statement runs meanwhile: on ``beside``'s second connection when it is available (the
+    The ledger statement runs meanwhile: on ``beside``'s connections when they are available (the
     caller can then do other reads on its own connection before asking for the rows), else in the
-    background of this one while the rows are built (``bulk.Pipeline``)."""
+    background of this one while the rows are built (``bulk.Pipeline``). Beside, the ledger of
+    every cadre (of an id range) is read in ``LEDGER_PARTS`` statements side by side, each over its
+    share of the cadres."""
     review_filter, cadre_filter = _target_filter(unit, cadre_ids, cadre_id_range)
     beside = beside if beside is not None and beside.available else None
     # The ledger of every cadre (of an id range) needs no list of ids: it can start before they are read.
     target = {"cadre_id_range": cadre_id_range} if cadre_ids is None and unit is None else None
-    ledger = beside.call(ledger_totals, year, **target) if beside is not None and target else None
+    ledger = None
+    if beside is not None and target:
+        ledger = [beside.call(ledger_totals, year, **target, part=(k, LEDGER_PARTS)) for k in range(LEDGER_PARTS)]
     cadres = _cadres(cadre_filter)
     if not cadres:
         return cadres, dict
     target = target or {"cadre_ids": [c["id"] for c in cadres]}
     if beside is not None and ledger is None:
-        ledger = beside.call(ledger_totals, year, **target)
+        ledger = [beside.call(ledger_totals, year, **target)]
     reviews = _tuples(_approved_reviews(year, review_filter))
     pick = _scheme_picker(year)
     schemes = [pick(c["is_leader"], c["unit__kind"]).pk for c in cadres]
@@ -258,17 +267,19 @@ def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, b
         rows = build()
     else:
         with bulk.Pipeline() as pipeline:  # the statement runs in the background of this connection
-            ledger = pipeline.call(ledger_totals, year, **target)
+            ledger = [pipeline.call(ledger_totals, year, **target)]
             rows = build()
 
     def finish():
         try:
-            totals = ledger.result()
+            totals = {}
+            for part in ledger:
+                totals.update(part.result())
         except OperationalError:
             if beside is None:
                 raise
-            # The second connection could not be opened (the server's connection limit, say) or
-            # was lost: read the ledger on this one instead.
+            # A connection beside could not be opened (the server's connection limit, say) or was
+            # lost: read the ledger on this one instead.
             totals = ledger_totals(year, **target)
         for cadre_id, row in rows.items():
             row.update(_ledger_components(totals.get(cadre_id)))

@@ -193,12 +193,14 @@ def _decimal(tenths):
     return Decimal(tenths or 0).scaleb(-1)
 
 
-def ledger_totals(year, *, cadre_ids=None, cadre_id_range=None):
+def ledger_totals(year, *, cadre_ids=None, cadre_id_range=None, part=None):
     """{cadre_id: {"added", "deducted", "net", "by_category": {cat: Decimal}, "months": [12 Decimals]}}.
 
     Only cadres with confirmed entries in the year appear. ``months`` are the net points of the
     deduction categories (≤ 0 unless reversals outweigh them). Filter by ids, or an id range for a
-    worker's slice of a large county. Three queries: the configured caps (two), then the totals.
+    worker's slice of a large county. ``part=(k, n)``: only the cadres whose id leaves k divided by
+    n, for n statements run side by side on n connections (``LEDGER_PARTS``). Three queries: the
+    configured caps (two), then the totals.
     """
     where, extra = "", []
     if cadre_ids is not None:
@@ -209,6 +211,9 @@ def ledger_totals(year, *, cadre_ids=None, cadre_id_range=None):
         extra = ids
     elif cadre_id_range is not None:
         where, extra = "AND le.cadre_id >= %s AND le.cadre_id <= %s", list(cadre_id_range)
+    if part is not None:
+        where += " AND le.cadre_id %% %s = %s"
+        extra += [part[1], part[0]]
     d = POSTGRES if connection.vendor == "postgresql" else SQLITE
     sql = _sql(d, where, *_caps())
     params = [*CODE, *(date(year, m, 1) for m in MONTHS), *_head(year), *extra]
@@ -219,6 +224,11 @@ def ledger_totals(year, *, cadre_ids=None, cadre_id_range=None):
             # after the first aggregate (compiling them with JIT costs more than it saves), and its
             # hash tables fit in memory instead of spilling to disk.
             cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
+            if part is not None:
+                # The parts are the parallelism: each runs in one process, start to end. (One
+                # statement's parallel workers share only its scan; after them, its caps and sums
+                # run in one process while the others wait.)
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(sql, params)
         n = len(CATEGORIES)
         for cadre_id, *tenths in cursor.fetchall():
