@@ -177,3 +177,45 @@ def test_a_ledger_import_enters_a_reversed_fact_again_as_its_correction(world, e
     assert not report.errors and report.committed
     again = LedgerEntry.objects.get(document_no="青政〔2026〕12号", reverses__isnull=True, corrects__isnull=False)
     assert again.corrects_id == entry.pk and again.points == Decimal("2.5")
+
+
+def test_withdrawing_a_returned_reversal_takes_its_correction_along_and_the_entry_can_be_corrected_again(
+    world, entry, as_en
+):
+    from records.services.ledger import entry_return
+
+    client = as_en(world.clerk)
+    client.post(_url(entry), _data(points="1", document_no="青政〔2026〕13号"))
+    reversal = LedgerEntry.objects.get(reverses=entry)
+    correction = LedgerEntry.objects.get(corrects=entry)
+    entry_return(actor=world.reviewer, entry=reversal, reason="不应更正")
+
+    response = client.post(reverse("records:entry-withdraw", args=[reversal.pk]), follow=True)
+
+    assert "Reversal withdrawn, and with it the correction entered together with it." in response.text
+    assert not LedgerEntry.objects.filter(pk__in=[reversal.pk, correction.pk]).exists()
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.CONFIRMED  # it counts, as before the correction
+    # Corrected again, with another number this time: no 500.
+    response = client.post(_url(entry), _data(points="2", document_no="青政〔2026〕14号"))
+    assert response.status_code == 302
+    assert LedgerEntry.objects.get(corrects=entry).points == Decimal("2")
+
+
+def test_an_entry_left_with_a_correction_from_before_is_not_corrected_twice(world, entry, as_en):
+    from records.services.ledger import entry_correct
+
+    correction = make_entry(world.cadre_a, by=world.clerk, points="1", document_no="青政〔2026〕15号")
+    LedgerEntry.objects.filter(pk=correction.pk).update(corrects=entry)  # as older data may hold it
+
+    with pytest.raises(ValidationError, match=f"already has a correction \\(entry {correction.pk}\\)"):
+        entry_correct(
+            actor=world.clerk,
+            entry=entry,
+            reason="r",
+            rule=entry.rule,
+            points=Decimal("2"),
+            facts="f",
+            document_no="青政〔2026〕16号",
+            occurred_on=entry.occurred_on,
+        )

@@ -197,14 +197,27 @@ def entry_update(*, actor, entry, rule, points, facts, document_no, occurred_on)
 
 @transaction.atomic
 def entry_withdraw(*, actor, entry):
-    """Delete a pending or returned entry (the deletion, with its values, stays in the audit log)."""
+    """Delete a pending or returned entry (the deletion, with its values, stays in the audit log).
+
+    A reversal entered with a correction takes the correction with it: without its reversal the
+    correction would count beside the entry it replaces (it cannot be confirmed before its reversal,
+    so it is never confirmed here). Returns the entries withdrawn."""
     entry = _lock(entry)
     require_role(actor, entry.cadre.unit_id, {Role.CLERK})
     if entry.status == EntryStatus.CONFIRMED:
         raise ValidationError(_("A confirmed entry is never deleted: reverse it instead."))
     _check_month_open(entry.unit_id, entry.month, field=None)
+    withdrawn = [entry]
+    if entry.reverses_id is not None:
+        withdrawn += list(
+            LedgerEntry.objects.select_for_update()
+            .filter(corrects_id=entry.reverses_id)
+            .exclude(status=EntryStatus.CONFIRMED)
+        )
     with acting(user=actor):
-        entry.delete()
+        for each in withdrawn:
+            each.delete()
+    return withdrawn
 
 
 def _decision_problem(actor, entry, reviewable_units):
@@ -330,6 +343,14 @@ def entry_reverse(*, actor, entry, reason):
 @transaction.atomic
 def entry_correct(*, actor, entry, reason, rule, points, facts, document_no, occurred_on):
     """A correction: the reversal of ``entry`` plus a new entry linked to it, both pending."""
+    waiting = LedgerEntry.objects.filter(corrects=entry).first()
+    if waiting is not None:
+        # Left from a correction whose reversal went before this rule (withdrawing a reversal now
+        # takes its correction along): one entry has one correction.
+        raise ValidationError(
+            _("This entry already has a correction (entry %(id)s); withdraw it before correcting again.")
+            % {"id": waiting.pk}
+        )
     reversal = entry_reverse(actor=actor, entry=entry, reason=reason)
     if month_start(occurred_on) != entry.month:
         raise ValidationError({"occurred_on": _("A correction stays in the month of the entry it corrects.")})

@@ -212,11 +212,14 @@ def entry_withdraw_view(request, pk):
         return redirect(back)
     if request.method == "POST":
         try:
-            entry_withdraw(actor=request.user, entry=entry)
+            withdrawn = entry_withdraw(actor=request.user, entry=entry)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Entry withdrawn."))
+            if len(withdrawn) > 1:
+                messages.success(request, _("Reversal withdrawn, and with it the correction entered together with it."))
+            else:
+                messages.success(request, _("Entry withdrawn."))
         return redirect(back)
     return render(request, "records/entry_withdraw.html", {"entry": entry, "cadre": cadre, "back": back})
 
