@@ -308,12 +308,12 @@ class Beside:
     and ``connection`` are that call's own connection there). Then the server works on all at once.
 
     Only on PostgreSQL, in the outer block of a transaction that has written nothing yet: it
-    exports its snapshot (``pg_export_snapshot``) and the second connection imports it (``SET
-    TRANSACTION SNAPSHOT``, read-only, repeatable read), so both read the same committed rows. A
+    exports its snapshot (``pg_export_snapshot``) and each call's connection imports it (``SET
+    TRANSACTION SNAPSHOT``, read-only, repeatable read), so all read the same committed rows. A
     transaction that has written holds rows no other connection can see, so there (and on SQLite,
     or outside a transaction) ``available`` is false and the caller does its reads on its own
     connection.
-    Instrumentation of this connection (``execute_wrapper``) applies to the second one too.
+    Instrumentation of this connection (``execute_wrapper``) applies to the others too.
 
     Leaving the ``with`` block waits for the calls and closes their connections.
     """
