@@ -1,6 +1,7 @@
 """Background jobs with progress: created by a service, run by a Celery task, watched from a page."""
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import Job, JobStatus
@@ -51,7 +52,10 @@ def _progress_aside(job_id, done, total):
 
 
 def job_finish(job_id, result):
-    Job.objects.filter(pk=job_id).update(status=JobStatus.DONE, result=result, finished_at=timezone.now())
+    # Done is all done: the last step need not have reported (a chord's finishing task does not).
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.DONE, done=F("total"), result=result, finished_at=timezone.now()
+    )
 
 
 def job_fail(job_id, error):
