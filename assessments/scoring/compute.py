@@ -17,8 +17,9 @@ Only rows whose values change are written, so running it twice changes nothing t
 On PostgreSQL the database works in the background while Python does. The ledger statement runs
 on other connections that see what this transaction sees (``bulk.Beside``; a full run in
 ``LEDGER_PARTS`` statements side by side) while this one reads the cadres, their reviews and what
-grading and the flags need, and builds the cadres' other columns. Then, on this connection and transaction (``bulk.Pipeline``), the flags' inputs are read
-while the year is graded, and the writes run while the flags are evaluated.
+grading and the flags need, and builds the cadres' other columns. Then, on this connection and
+transaction (``bulk.Pipeline``), the flags' inputs are read while the year is graded, and the writes
+run while the flags are evaluated.
 """
 
 import json
