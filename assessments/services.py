@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.roles import has_role
 from audit.context import acting
-from audit.services import audit_bulk_created
+from audit.models import Action
+from audit.services import audit_bulk_created, audit_record
 from records.models import Cadre, CadreStatus, LeadershipLevel, UnitClosure
-from records.selectors import subtree_ids, unit_in_scope
+from records.selectors import scope_covers_county, subtree_ids, unit_in_scope
 
 from .models import CadreGroup, QuarterlyReview, ReviewStatus, ScoringScheme
 from .rules import allowed_grades, quarter_score, suggest_grade
@@ -58,11 +59,19 @@ def scheme_pick(schemes, *, is_leader, unit_kind):
     return best
 
 
+def _require_scheme_keeper(actor):
+    if not has_role(actor, Role.SYSADMIN):
+        raise PermissionDenied(_("Only the system administrator maintains scoring schemes."))
+    if not scope_covers_county(actor, {Role.SYSADMIN}):
+        raise PermissionDenied(
+            _("Scoring schemes apply to the whole county: only a system administrator of the county maintains them.")
+        )
+
+
 @transaction.atomic
 def scheme_update(*, actor, scheme, **changes):
     """Change a scheme; one that reviews already use becomes a new version instead."""
-    if not has_role(actor, Role.SYSADMIN):
-        raise PermissionDenied(_("Only the system administrator maintains scoring schemes."))
+    _require_scheme_keeper(actor)
     current = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
     if not current.is_current:
         raise ValidationError(_("Only the current version of a scheme can be changed."))
@@ -92,8 +101,7 @@ def scheme_update(*, actor, scheme, **changes):
 
 @transaction.atomic
 def scheme_create(*, actor, year, cadre_group, unit_kind="", **fields):
-    if not has_role(actor, Role.SYSADMIN):
-        raise PermissionDenied(_("Only the system administrator maintains scoring schemes."))
+    _require_scheme_keeper(actor)
     scheme = ScoringScheme(year=year, cadre_group=cadre_group, unit_kind=unit_kind, **fields)
     scheme.full_clean()
     with acting(user=actor):
@@ -379,21 +387,26 @@ def review_approve(*, actor, review):
     return review
 
 
-def _each(reviews, action):
+def _each(reviews, action, *, actor):
     """Run ``action`` on every review in its own transaction; answers (done, {review id: problem})."""
     done, problems = 0, {}
     for review in reviews:
         try:
             action(review)
             done += 1
-        except (ValidationError, PermissionDenied) as exc:
-            problems[review.pk] = " ".join(getattr(exc, "messages", [str(exc)]))
+        except ValidationError as exc:
+            problems[review.pk] = " ".join(exc.messages)
+        except PermissionDenied as exc:
+            problems[review.pk] = str(exc)
+            # Refused, as the API's 403 for the same review is: approving what one assessed, or a
+            # review of a unit one does not review, lands in the audit log from the queue too.
+            audit_record(action=Action.DENIED, instance=review, user=actor, success=False, note=str(exc)[:500])
     return done, problems
 
 
 def reviews_approve(*, actor, reviews):
     """Approve several, each under its own unit-quarter lock (the 好 quota is counted per review)."""
-    return _each(reviews, lambda r: review_approve(actor=actor, review=r))
+    return _each(reviews, lambda r: review_approve(actor=actor, review=r), actor=actor)
 
 
 @transaction.atomic
@@ -414,7 +427,7 @@ def review_return(*, actor, review, reason):
 
 def reviews_return(*, actor, reviews, reason):
     """Return several with one reason."""
-    return _each(reviews, lambda r: review_return(actor=actor, review=r, reason=reason))
+    return _each(reviews, lambda r: review_return(actor=actor, review=r, reason=reason), actor=actor)
 
 
 @transaction.atomic

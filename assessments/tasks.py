@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
+from audit.context import acting
 from core.jobs import job_claim, job_fail, job_finish, job_progress
 from core.models import Job
 from records.models import Cadre, Unit
@@ -20,15 +21,17 @@ def open_review_cycle(job_id):
     """Create a quarter's draft reviews for a unit's subtree; safe to run twice."""
     if not job_claim(job_id):
         return None
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.select_related("created_by").get(pk=job_id)
     try:
         unit = Unit.objects.get(pk=job.params["unit_id"])
-        result = review_cycle_open(
-            year=job.params["year"],
-            quarter=job.params["quarter"],
-            unit=unit,
-            progress=lambda done, total: job_progress(job_id, done=done, total=total),
-        )
+        # A worker has no request: the reviews it creates are the reviewer's, who opened the cycle.
+        with acting(user=job.created_by, source="task:open_review_cycle"):
+            result = review_cycle_open(
+                year=job.params["year"],
+                quarter=job.params["quarter"],
+                unit=unit,
+                progress=lambda done, total: job_progress(job_id, done=done, total=total),
+            )
     except Exception as exc:
         job_fail(job_id, exc)
         raise
@@ -54,7 +57,7 @@ def recompute_scores(job_id):
     task grades the year and refreshes the flags."""
     if not job_claim(job_id):
         return None
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.select_related("created_by").get(pk=job_id)
     year, unit_id = job.params["year"], job.params.get("unit_id")
     try:
         slices = None if unit_id else _slices(year)
@@ -64,7 +67,10 @@ def recompute_scores(job_id):
             chord(header)(recompute_finish.si(job_id, year, timezone.now().timestamp()))
             return None
         unit = Unit.objects.get(pk=unit_id) if unit_id else None
-        result = recompute(year, unit=unit, progress=lambda done, total: job_progress(job_id, done=done, total=total))
+        with acting(user=job.created_by, source="task:recompute_scores"):
+            result = recompute(
+                year, unit=unit, progress=lambda done, total: job_progress(job_id, done=done, total=total)
+            )
     except Exception as exc:
         job_fail(job_id, exc)
         raise
@@ -85,10 +91,12 @@ def recompute_slice(job_id, year, low, high):
 
 @shared_task
 def recompute_finish(job_id, year, started):
+    job = Job.objects.select_related("created_by").get(pk=job_id)
     try:
         result = grade_and_flag(year)
         result["summaries_changed"] = len(result.pop("graded_changed"))
-        audit_result(year, result)
+        with acting(user=job.created_by, source="task:recompute_scores"):
+            audit_result(year, result)
         result["seconds"] = round(timezone.now().timestamp() - started, 2)
     except Exception as exc:
         job_fail(job_id, exc)
@@ -100,10 +108,12 @@ def recompute_finish(job_id, year, started):
 @shared_task
 def refresh_cadre_scores(cadre_ids, year):
     """A confirmed entry or an approved review: these cadres' numbers, their unit's grades."""
-    return recompute(year, cadre_ids=cadre_ids)
+    with acting(source="task:refresh_cadre_scores"):
+        return recompute(year, cadre_ids=cadre_ids)
 
 
 @shared_task
 def recompute_current_year():
     """Nightly: the current year for every cadre."""
-    return recompute(timezone.localdate().year)
+    with acting(source="task:recompute_current_year"):
+        return recompute(timezone.localdate().year)

@@ -1,4 +1,7 @@
+import ipaddress
 import uuid
+
+from django.conf import settings
 
 from . import context
 from .models import Action
@@ -7,10 +10,28 @@ from .services import audit_record
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def _address(value):
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request):
-    # Behind the compose proxy the real address arrives in X-Forwarded-For; trust only its first hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    """The address the audit log and the login lockout record.
+
+    A client writes whatever it likes into X-Forwarded-For, and each proxy appends the address it was
+    called from: only the last ``TRUSTED_PROXY_COUNT`` entries are our proxies' words. Without proxies
+    in front the header is the client's own claim, and only the socket's address counts.
+    """
+    remote = _address(request.META.get("REMOTE_ADDR") or "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote
+    return _address(hops[-proxies]) or remote
 
 
 class AuditContextMiddleware:

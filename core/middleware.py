@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class DefaultLanguageMiddleware:
@@ -42,3 +43,42 @@ class NotAllowedPageMiddleware:
             page["Allow"] = response["Allow"]
             return page
         return response
+
+
+class PrivateResponseMiddleware:
+    """What a signed-in user is shown (a cadre's page with their ID number, an API answer) stays out
+    of every cache: after logging out, or on a shared office computer, the browser's Back button or
+    history must not bring it back. A response that chose its own caching keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
+
+
+def polled(view):
+    """Mark a view that pages call by themselves (a job's progress): it does not count as activity."""
+    view.polled = True
+    return view
+
+
+class IdleSessionMiddleware:
+    """Slide the session's 15 idle minutes (MLPS) on what the user does, never on a page polling by
+    itself: a job page left open on a job that never finishes would otherwise keep the session alive
+    for ever. Saving the session (SessionMiddleware) starts its window again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        session = getattr(request, "session", None)
+        if session is not None and not getattr(view_func, "polled", False):
+            session.modified = True

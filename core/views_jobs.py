@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from records.models import Unit
 
+from .middleware import polled
 from .models import Job, JobStatus
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
@@ -110,6 +111,7 @@ def job_detail(request, pk):
     )
 
 
+@polled
 @never_cache
 @login_required
 @require_http_methods(["GET"])

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin import SysadminModelAdmin
 
 from .models import CategoryCap, PointRule, SanctionMeasure, Unit, UnitClosure
-from .selectors import units_visible_to
+from .selectors import scope_covers_county, units_visible_to
 from .services import unit_create, unit_update
 
 
@@ -81,8 +81,18 @@ class CategoryCapForm(forms.ModelForm):
         return self._positive("annual_cap")
 
 
+class CountySettingAdmin(SysadminModelAdmin):
+    """Settings that hold for every township: a system administrator of one township reads them only."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and scope_covers_county(request.user, {"sysadmin"})
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and scope_covers_county(request.user, {"sysadmin"})
+
+
 @admin.register(CategoryCap)
-class CategoryCapAdmin(SysadminModelAdmin):
+class CategoryCapAdmin(CountySettingAdmin):
     form = CategoryCapForm
     list_display = ["category", "monthly_cap", "annual_cap"]
     fields = ["category", "monthly_cap", "annual_cap"]
@@ -90,7 +100,7 @@ class CategoryCapAdmin(SysadminModelAdmin):
 
 
 @admin.register(SanctionMeasure)
-class SanctionMeasureAdmin(SysadminModelAdmin):
+class SanctionMeasureAdmin(CountySettingAdmin):
     list_display = ["kind", "name", "promotion_bar_months", "post_bar_months", "blocks_excellent", "order"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from core.access import role_required
 from core.forms import apply_service_errors
+from records.selectors import scope_covers_county
 
 from ..forms import FLAG_FIELDS, MODEL_FIELDS, SchemeForm
 from ..models import DEFAULT_FLAG_THRESHOLDS, ScoringScheme
@@ -31,7 +32,16 @@ def scheme_list(request):
         .annotate(used=Count("reviews"))
         .order_by("cadre_group", "unit_kind")
     )
-    return render(request, "assessments/scheme_list.html", {"years": years, "year": year, "schemes": schemes})
+    return render(
+        request,
+        "assessments/scheme_list.html",
+        {
+            "years": years,
+            "year": year,
+            "schemes": schemes,
+            "can_edit": scope_covers_county(request.user, {Role.SYSADMIN}),
+        },
+    )
 
 
 def _flags(values):
@@ -72,6 +82,7 @@ def scheme_detail(request, pk):
             "versions": _changes(list(versions.order_by("-version"))),
             "used": scheme.reviews.count(),
             "flags": flags,
+            "can_edit": scope_covers_county(request.user, {Role.SYSADMIN}),
         },
     )
 
@@ -79,6 +90,8 @@ def scheme_detail(request, pk):
 @role_required(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def scheme_new(request):
+    if not scope_covers_county(request.user, {Role.SYSADMIN}):
+        raise PermissionDenied
     form = SchemeForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -101,6 +114,8 @@ def scheme_new(request):
 @role_required(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def scheme_edit(request, pk):
+    if not scope_covers_county(request.user, {Role.SYSADMIN}):
+        raise PermissionDenied
     scheme = get_object_or_404(ScoringScheme, pk=pk, is_current=True)
     used = scheme.reviews.count()
     form = SchemeForm(request.POST or None, scheme=scheme)

@@ -32,6 +32,14 @@ def unit_in_scope(user, unit, *, roles=RECORD_ROLES):
     return bool(scopes) and UnitClosure.objects.filter(ancestor_id__in=scopes, descendant=unit).exists()
 
 
+def scope_covers_county(user, roles):
+    """Whether the user's scope for ``roles`` takes in every top-level unit. County-wide settings (the
+    rule book, scoring schemes, caps, sanction measures) apply to every township: a system
+    administrator of one township does not change them for the others."""
+    scopes = scope_ids(user, roles)
+    return bool(scopes) and not Unit.objects.filter(parent__isnull=True).exclude(pk__in=scopes).exists()
+
+
 def can_edit_cadre(user, cadre):
     return unit_in_scope(user, cadre.unit_id, roles={Role.CLERK})
 

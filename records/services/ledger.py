@@ -252,6 +252,21 @@ def _decide(*, actor, entries, status, reason=""):
     )
     reviewable = set(subtree_ids(scope_ids(actor, {Role.REVIEWER})).values_list("descendant_id", flat=True))
     problems = {e.pk: p for e in locked if (p := _decision_problem(actor, e, reviewable))}
+    # A decision the actor may not take (their own entry, a unit they do not review) is a refused
+    # write, audited as the API's 403 for the same entry is; a stale status is not.
+    refused = [
+        e
+        for e in locked
+        if e.pk in problems
+        and e.status == EntryStatus.PENDING
+        and (e.entered_by_id == actor.pk or e.cadre.unit_id not in reviewable)
+    ]
+    if refused:
+        with acting(user=actor):
+            AuditEvent.objects.bulk_create(
+                build_event(action=Action.DENIED, instance=e, success=False, note=f"{status}: {problems[e.pk]}")
+                for e in refused
+            )
     if status == EntryStatus.CONFIRMED:
         problems |= _unreversed_corrections([e for e in locked if e.pk not in problems])
     ok = [e for e in locked if e.pk not in problems]

@@ -11,6 +11,7 @@ from accounts.roles import has_role
 from audit.context import acting
 
 from ..models import LedgerEntry, PointRule, category_sign
+from ..selectors import scope_covers_county
 
 RULE_FIELDS = (
     "name",
@@ -27,6 +28,10 @@ RULE_FIELDS = (
 def _require_sysadmin(actor):
     if not has_role(actor, Role.SYSADMIN):
         raise PermissionDenied(_("Only the system administrator maintains the rule book."))
+    if not scope_covers_county(actor, {Role.SYSADMIN}):
+        raise PermissionDenied(
+            _("The rule book applies to the whole county: only a system administrator of the county maintains it.")
+        )
 
 
 def _check_start(valid_from):

@@ -1,7 +1,7 @@
 """The rule book (积分标准): everyone with a record role reads it; the system admin writes it."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +16,16 @@ from core.forms import apply_service_errors
 
 from ..forms_review import RuleFilterForm, RuleForm
 from ..models import CategoryCap, PointRule
+from ..selectors import scope_covers_county
 from ..selectors.ledger import entries_visible_to, rules_in_force
 from ..services.rules import RULE_FIELDS, rule_create, rule_revise
 
 RULE_READERS = (*RECORD_ROLES, Role.SYSADMIN)
+
+
+def _keeps_rule_book(user):
+    # The rule book is the county's: a system administrator of one township reads it only.
+    return scope_covers_county(user, {Role.SYSADMIN})
 
 
 def _filtered(rules, filters):
@@ -46,7 +52,7 @@ def rule_index(request):
             "rules": _filtered(rules_in_force(today), filters).order_by("code"),
             "scheduled": _filtered(PointRule.objects.filter(valid_from__gt=today), filters).order_by("code", "version"),
             "caps": CategoryCap.objects.order_by("category"),
-            "can_edit": has_role(request.user, Role.SYSADMIN),
+            "can_edit": _keeps_rule_book(request.user),
         },
     )
 
@@ -81,7 +87,7 @@ def rule_detail(request, code):
             "versions": versions,
             "latest": versions[0],
             "in_force": next((v for v in versions if v.valid_on(today)), None),
-            "can_edit": has_role(request.user, Role.SYSADMIN) and versions[0].valid_to is None,
+            "can_edit": _keeps_rule_book(request.user) and versions[0].valid_to is None,
         },
     )
 
@@ -89,6 +95,8 @@ def rule_detail(request, code):
 @role_required(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def rule_new(request):
+    if not _keeps_rule_book(request.user):
+        raise PermissionDenied
     form = RuleForm(request.POST or None, initial={"valid_from": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,6 +115,8 @@ def rule_new(request):
 @role_required(Role.SYSADMIN)
 @require_http_methods(["GET", "POST"])
 def rule_revise_view(request, code):
+    if not _keeps_rule_book(request.user):
+        raise PermissionDenied
     current = get_object_or_404(PointRule, code=code, valid_to__isnull=True)
     form = RuleForm(request.POST or None, revising=current)
     if request.method == "POST" and form.is_valid():
