@@ -1,10 +1,16 @@
 """Background jobs with progress: created by a service, run by a Celery task, watched from a page."""
 
+import logging
+
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
 
 
 def job_start(*, actor, kind, params, task):
@@ -59,4 +65,15 @@ def job_finish(job_id, result):
 
 
 def job_fail(job_id, error):
-    Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+    """Mark the job failed with words for the person who started it: a refusal's own message (a
+    ValidationError says what was wrong), else a plain notice; the exception itself, which may hold
+    SQL or data, goes to the server's log for the administrators."""
+    if isinstance(error, ValidationError):
+        text = " ".join(error.messages)
+    else:
+        logger.error("job %s failed", job_id, exc_info=error)
+        text = _(
+            "The background work stopped on an error and nothing of it was saved. Try again later; "
+            "if it fails again, tell the system administrator (job %(id)s)."
+        ) % {"id": job_id}
+    Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=str(text)[:2000], finished_at=timezone.now())

@@ -104,13 +104,22 @@ def test_a_county_recompute_counts_the_cadres_scored(world, as_user):
     assert f'href="{reverse("assessments:flag-list")}?year=2025"' in response.text
 
 
-def test_a_failed_job_shows_its_error(world, as_user, job):
-    job_fail(job.pk, RuntimeError("数据库连接中断"))
+def test_a_failed_job_says_so_in_words_and_keeps_the_exception_for_the_log(world, as_user, job, caplog):
+    job_fail(job.pk, RuntimeError('relation "records_cadre" … SELECT id_number FROM …'))
     client = as_user(world.reviewer)
     response = client.get(page(job))
-    assert "数据库连接中断" in response.text
-    assert "data-job-status-url" not in response.text
-    assert client.get(status(job)).json()["error"] == "数据库连接中断"
+    notice = f"后台处理出错，未保存任何结果。请稍后重试；如再次失败，请告知系统管理员（任务 {job.pk}）。"
+    assert notice in response.text
+    assert "SELECT" not in response.text and "data-job-status-url" not in response.text
+    assert client.get(status(job)).json()["error"] == notice
+    assert "SELECT id_number" in caplog.text  # the administrators' log has it
+
+
+def test_a_refused_job_shows_the_refusal(world, as_user, job):
+    from django.core.exceptions import ValidationError
+
+    job_fail(job.pk, ValidationError("2027 年度尚未开始，无可计算的内容。"))
+    assert "2027 年度尚未开始" in as_user(world.reviewer).get(page(job)).text
 
 
 @pytest.mark.parametrize("who", ["clerk", "committee", "sysadmin", "outsider", "other_reviewer"])
