@@ -36,9 +36,13 @@ class EntryForm(forms.Form):
     )
     occurred_on = forms.DateField(label=_("date of occurrence"), widget=DateInput(attrs={"data-date-input": ""}))
 
+    # Where the cursor starts on a fresh form; after a refusal it starts on the first field in error.
+    first_field = "rule"
+
     def __init__(self, *args, entry=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rules = list(PointRule.objects.order_by("code", "version"))
+        self._focus(self.first_field)
         self.fields["occurred_on"].initial = timezone.localdate()
         if entry is not None:
             self.initial.update(
@@ -48,6 +52,19 @@ class EntryForm(forms.Form):
                 document_no=entry.document_no,
                 occurred_on=entry.occurred_on,
             )
+
+    def _focus(self, name):
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        self.fields[name].widget.attrs["autofocus"] = True
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Field errors, the rule's and the service's arrive in that order, not the form's: focus
+        # the first field of the form that is wrong, so the clerk types the fix straight away.
+        wrong = [name for name in self.fields if name in self.errors]
+        if wrong:
+            self._focus(wrong[0])
 
     def rule_options(self):
         """The datalist: rules in force today, one per code."""
@@ -112,13 +129,15 @@ class SheetEntryForm(EntryForm):
     """The month sheet's one-line form: the same entry plus the cadre, chosen among the unit's."""
 
     field_order = ["cadre", "rule", "points", "facts", "document_no", "occurred_on"]
+    first_field = "cadre"
 
     cadre = CadreChoiceField(queryset=None, label=_("cadre"))
 
     def __init__(self, *args, cadres, month, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = cadres
-        self.fields["cadre"].widget.attrs["autofocus"] = True
+        if not self.is_bound and "cadre" in self.initial and "rule" not in self.initial:
+            self._focus("rule")  # "Add for this cadre": the cadre is chosen, the rule comes next
         # One line, so Enter submits from every field.
         self.fields["facts"].widget = forms.TextInput()
         self.fields["rule"].help_text = ""
@@ -132,6 +151,7 @@ class ReverseForm(forms.Form):
 
 class CorrectForm(EntryForm):
     field_order = ["reason", "rule", "points", "facts", "document_no", "occurred_on"]
+    first_field = "reason"
 
     reason = forms.CharField(label=_("reason for correction"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -53,6 +53,24 @@ def test_it_shows_the_years_entries_and_capped_month_totals(world, as_en):
     assert "JN05 招商引资项目签约落地" in text and "ZD01" in text
 
 
+def test_it_explains_by_category_which_caps_cut_the_counted_points(world, as_en):
+    confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, code="JN01", points="3")
+    confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, code="JN05", points="5")
+    confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, code="SW01", points="-1")
+    make_entry(world.cadre_a, by=world.clerk, code="ZD01", points="1")  # pending: not in the breakdown
+    response = as_en(world.reviewer).get(_url(world.cadre_a))
+    rows = {c["category"]: c for c in response.context["ledger"]["categories"]}
+    assert list(rows) == ["急难险重", "工作失误失责"]
+    urgent = rows["急难险重"]
+    assert (urgent["raw"], urgent["counted"], urgent["caps"].monthly, urgent["caps"].annual) == (8, 6, 6, 20)
+    assert [code for code, _caps in urgent["rule_caps"]] == ["JN01"]  # JN05 has no cap of its own
+    assert (rows["工作失误失责"]["raw"], rows["工作失误失责"]["counted"]) == (-1, -1)
+    text = response.text
+    assert '<tr class="capped">\n        <td>急难险重</td>' in text
+    assert "JN01 monthly cap 5.0" in text
+    assert "Caps cut the points that count, month by month" in text
+
+
 def test_it_links_to_other_years_with_entries(world, as_en):
     make_entry(world.cadre_a, by=world.clerk, occurred_on=date(2025, 6, 3))
     client = as_en(world.reviewer)

@@ -57,6 +57,14 @@ def test_it_shows_the_form_with_the_rule_book_and_the_running_month_total(world,
     assert 'value="2026-11-21"' in text
 
 
+def test_the_cursor_starts_in_the_rule_field_and_goes_to_the_field_in_error(world, as_en):
+    client = as_en(world.clerk)
+    form = client.get(_url(world.cadre_a)).context["form"]
+    assert [n for n, f in form.fields.items() if f.widget.attrs.get("autofocus")] == ["rule"]
+    form = client.post(_url(world.cadre_a), _data(document_no="")).context["form"]
+    assert [n for n, f in form.fields.items() if f.widget.attrs.get("autofocus")] == ["document_no"]
+
+
 def test_it_records_a_pending_entry_and_returns_to_the_cadre_page(world, as_en):
     client = as_en(world.clerk)
     response = client.post(_url(world.cadre_a), _data())

@@ -60,6 +60,15 @@ def test_it_lists_the_units_cadres_with_their_entries_and_totals(world, as_en):
     assert "+2.0</strong></td>" in text  # 3 − 1; the returned entry does not count; April is not shown
 
 
+def test_each_entry_in_the_running_list_says_which_fact_it_is(world, as_en):
+    # Two entries of one rule for one cadre are told apart by their facts and document numbers.
+    make_entry(world.cadre_a, by=world.clerk, code="JN04", facts="完成产业园道路攻坚", document_no="青政〔2026〕31号")
+    make_entry(world.cadre_a, by=world.clerk, code="JN04", facts="完成污水管网攻坚", document_no="青政〔2026〕32号")
+    text = as_en(world.clerk).get(_url(world.town_a)).text
+    assert "完成产业园道路攻坚 · 青政〔2026〕31号" in text
+    assert "完成污水管网攻坚 · 青政〔2026〕32号" in text
+
+
 def test_it_offers_one_form_with_only_the_units_cadres(world, as_en):
     response = as_en(world.clerk).get(_url(world.town_a))
     form = response.context["form"]
@@ -81,6 +90,40 @@ def test_it_records_an_entry_and_keeps_cadre_and_rule_for_the_next_row(world, as
     assert form["rule"].value() == "JN04 重点项目攻坚任务"
     assert form["occurred_on"].value() == date(2026, 3, 15)
     assert not form["points"].value()
+
+
+def test_after_a_saved_row_it_returns_to_the_top_of_the_sheet_with_the_cursor_in_the_cadre_field(world, as_en):
+    # A page opened at a #fragment skips autofocus: the clerk would lose the cursor, and the
+    # message saying the row was saved would be scrolled out of sight.
+    client = as_en(world.clerk)
+    response = client.post(_url(world.town_a), _data(world))
+    assert "#" not in response.url
+    page = client.get(response.url)
+    form = page.context["form"]
+    assert [name for name, f in form.fields.items() if f.widget.attrs.get("autofocus")] == ["cadre"]
+    assert "recorded for 李明" in page.text
+    assert f'href="?cadre={world.cadre_a.pk}"' in page.text and "#entry-form" not in page.text
+
+
+def test_add_for_this_cadre_puts_the_cursor_in_the_rule_field(world, as_en):
+    form = as_en(world.clerk).get(_url(world.town_a) + f"?cadre={world.cadre_a.pk}").context["form"]
+    assert form.fields["rule"].widget.attrs.get("autofocus")
+    assert not form.fields["cadre"].widget.attrs.get("autofocus")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"points": "7"}, "points"),
+        ({"document_no": ""}, "document_no"),
+        ({"rule": "XX99"}, "rule"),
+        ({"occurred_on": "2026-04-01", "points": "9"}, "points"),
+    ],
+)
+def test_a_refused_row_puts_the_cursor_on_the_first_field_in_error(world, as_en, overrides, field):
+    form = as_en(world.clerk).post(_url(world.town_a), _data(world, **overrides)).context["form"]
+    focused = [name for name, f in form.fields.items() if f.widget.attrs.get("autofocus")]
+    assert focused == [field]
 
 
 def test_it_shows_service_errors_on_the_sheet(world, as_en):

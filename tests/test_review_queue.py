@@ -4,12 +4,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from records.models import EntryStatus, LedgerEntry
+from records.services.attachments import attachment_add
 from records.services.ledger import entry_reverse
 from tests.factories import confirmed_entry, grant, make_entry
 
@@ -45,6 +47,22 @@ def test_it_shows_the_facts_document_and_who_entered_each_entry(world, as_user):
     assert "青政〔2026〕88号" in text
     assert "+3.0" in text and "+1.0 ~ +3.0" in text
     assert str(world.clerk) in text
+
+
+def _attach(world, entry, name):
+    upload = SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+    return attachment_add(actor=world.clerk, entry=entry, upload=upload)
+
+
+def test_it_links_the_evidence_of_each_entry_so_it_is_read_before_confirming(world, as_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    entry = make_entry(world.cadre_a, by=world.clerk)
+    attachment = _attach(world, entry, "县级表彰通知.pdf")
+    make_entry(world.cadre_a_office, by=world.clerk, facts="党政办重点项目")
+    text = as_user(world.reviewer).get(URL).text
+    assert reverse("records:attachment-download", args=[attachment.pk]) in text
+    assert "县级表彰通知.pdf" in text
+    assert text.count("暂无佐证材料。") == 1
 
 
 def test_a_reversal_shows_what_it_reverses(world, as_user):
@@ -208,11 +226,14 @@ def _count(client, method, *args, **kwargs):
     return len(ctx.captured_queries)
 
 
-def test_its_query_count_does_not_grow_with_page_size(world, as_user):
+def test_its_query_count_does_not_grow_with_page_size(world, as_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     grant(world.reviewer, "clerk", world.town_a)
     make_entry(world.cadre_a, by=world.reviewer)
     for i in range(55):
-        make_entry(world.cadre_a if i % 2 else world.cadre_a_office, by=world.clerk)
+        entry = make_entry(world.cadre_a if i % 2 else world.cadre_a_office, by=world.clerk)
+        if i % 5 == 0:
+            _attach(world, entry, f"佐证{i}.pdf")
     original = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer)
     entry_reverse(actor=world.clerk, entry=original, reason="录错")
     client = as_user(world.reviewer)

@@ -15,6 +15,7 @@ from ..models import (
     FaultToleranceRuling,
     LedgerEntry,
     PointRule,
+    RuleCategory,
 )
 from ..points import Caps, Item, capped_totals
 from .roster import subtree_ids
@@ -72,17 +73,38 @@ def cadre_year(cadre, year):
         for e in entries
         if e.status == EntryStatus.CONFIRMED
     ]
-    totals = capped_totals(items, *cap_tables())
+    rule_caps, category_caps = cap_tables()
+    totals = capped_totals(items, rule_caps, category_caps)
     months = {m: sum(cats.values(), Decimal("0")) for m, cats in totals.items()}
     raw = sum((i.points for i in items), Decimal("0"))
     return {
         "entries": entries,
         "totals": totals,
+        "categories": _categories(entries, totals, rule_caps, category_caps),
         "months": months,
         "net": sum(months.values(), Decimal("0")),
         "raw": raw,
         "pending": sum(1 for e in entries if e.status == EntryStatus.PENDING),
     }
+
+
+def _categories(entries, totals, rule_caps, category_caps):
+    """Per category of the year's confirmed entries: the points before and after caps, and the
+    caps that cut them (the category's and those of the rules used), so that the page can say
+    why the counted total is smaller than the confirmed one."""
+    rows = {}
+    for e in entries:
+        if e.status != EntryStatus.CONFIRMED:
+            continue
+        row = rows.setdefault(e.category, {"category": e.category, "raw": Decimal("0"), "rule_caps": {}})
+        row["raw"] += e.effective_points
+        if e.rule_id in rule_caps:
+            row["rule_caps"][e.rule_code] = rule_caps[e.rule_id]
+    for category, row in rows.items():
+        row["counted"] = sum((cats.get(category, Decimal("0")) for cats in totals.values()), Decimal("0"))
+        row["caps"] = category_caps.get(category, Caps())
+        row["rule_caps"] = sorted(row["rule_caps"].items())
+    return [rows[c] for c in RuleCategory.values if c in rows]
 
 
 def month_sheet(unit, month):

@@ -353,9 +353,10 @@ def month_sheet_view(request, pk, month):
                     _("Entry %(code)s %(points)s recorded for %(name)s.")
                     % {"code": entry.rule_code, "points": f"{entry.points:+}", "name": cadre.name},
                 )
+                # No #fragment: a page opened at a fragment skips autofocus (HTML spec), and the
+                # form sits at the top anyway, under the message that says the row was saved.
                 return redirect(
                     _sheet_url(unit, month, cadre=cadre.pk, rule=entry.rule_code, on=entry.occurred_on.isoformat())
-                    + "#entry-form"
                 )
     return render(
         request,

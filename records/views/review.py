@@ -116,7 +116,12 @@ def review_queue_view(request):
         selected, done = _decide(request, decision)
         if done:
             return redirect(request.get_full_path())
-    queue = _filtered(review_queue(user), filters_form.filters()).select_related(*ROW_RELATED)
+    # The evidence is read before confirming: each row links its files (one more query per page).
+    queue = (
+        _filtered(review_queue(user), filters_form.filters())
+        .select_related(*ROW_RELATED)
+        .prefetch_related("attachments")
+    )
     # Entries the reviewer entered themselves wait for another reviewer; shown, not decidable.
     own = (
         entries_visible_to(user, roles={Role.REVIEWER})

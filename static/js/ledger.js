@@ -1,4 +1,5 @@
-// Ledger entry forms: show the chosen rule's allowed range and whether it needs a 文号.
+// Ledger entry forms: show the chosen rule's allowed range and whether it needs a 文号, and stop
+// the submit at once when the points fall outside that range or the 文号 it needs is missing.
 // Progressive enhancement only: the server checks everything again.
 (function () {
   "use strict";
@@ -42,12 +43,36 @@
     var points = form.querySelector("[data-points-input]");
     var dateInput = form.querySelector("[data-date-input]");
     var docStar = form.querySelector("[data-doc-required]");
+    var docInput = form.querySelector("[data-doc-input]");
+    var rule = null;
+
+    // The browser refuses the submit, in its own words, and shows this next to the field.
+    function checkPoints() {
+      if (!points) {
+        return;
+      }
+      var value = parseFloat(points.value);
+      var outside = rule && !isNaN(value) &&
+        (value < parseFloat(rule.min) || value > parseFloat(rule.max));
+      points.setCustomValidity(outside ? hint.getAttribute("data-range") + " " + rule.range : "");
+    }
+
+    function checkDocument() {
+      if (!docInput) {
+        return;
+      }
+      var needed = !!(rule && rule.doc);
+      docInput.required = needed;
+      docInput.setCustomValidity(needed && !docInput.value.trim() ? hint.getAttribute("data-doc") : "");
+    }
 
     function update() {
-      var rule = findRule(ruleInput.value, (dateInput && dateInput.value) || today());
+      rule = findRule(ruleInput.value, (dateInput && dateInput.value) || today());
       if (docStar) {
         docStar.hidden = !(rule && rule.doc);
       }
+      checkDocument();
+      checkPoints();
       if (rule === null) {
         hint.textContent = "";
         return;
@@ -63,6 +88,7 @@
         // A fixed-value rule needs no typing.
         if (rule.min === rule.max && !points.value) {
           points.value = rule.min;
+          checkPoints();
         }
       }
     }
@@ -71,6 +97,12 @@
     ruleInput.addEventListener("change", update);
     if (dateInput) {
       dateInput.addEventListener("change", update);
+    }
+    if (points) {
+      points.addEventListener("input", checkPoints);
+    }
+    if (docInput) {
+      docInput.addEventListener("input", checkDocument);
     }
     update();
   }

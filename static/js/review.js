@@ -1,4 +1,5 @@
-// Review queue: a select-all box over the page's rows, a count of the ticked ones, and a question\n// before a bulk confirmation or approval of several rows.
+// Review queue: a select-all box over the page's rows, a count of the ticked ones, and a question
+// before a bulk confirmation or approval of several rows.
 // The page works without this file: every row has its own checkbox and buttons.
 document.addEventListener("DOMContentLoaded", function () {
   var all = document.querySelectorAll("input[data-select-all]");
