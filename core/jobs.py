@@ -58,7 +58,7 @@ def _progress_aside(job_id, done, total):
 
 
 def job_finish(job_id, result):
-    # Done is all done: the last step need not have reported (a chord's finishing task does not).
+    # Done is all done, whether or not the last step reported itself.
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.DONE, done=F("total"), result=result, finished_at=timezone.now()
     )

@@ -14,7 +14,6 @@ from assessments.scoring.jobs import JOB_KIND, recompute_start
 from audit.models import Action, AuditEvent
 from core.jobs import job_progress
 from core.models import Job, JobStatus
-from records.models import Cadre
 from records.services.ledger import entry_confirm
 from tests.factories import UserFactory, grant, make_entry
 from tests.scoring_data import entries, year_of_reviews
@@ -194,40 +193,3 @@ def test_what_a_refresh_changes_is_in_the_audit_log_and_a_refresh_changing_nothi
 
     recompute(2026, cadre_ids=[world.cadre_a.pk])  # nothing changed since
     assert AuditEvent.objects.filter(action=Action.COMPUTE, model="assessments.annualsummary").count() == 1
-
-
-def test_a_county_split_into_slices_gets_the_summaries_and_flags_one_task_gives(
-    world, eager_celery, run_on_commit, monkeypatch
-):
-    """With a worker pool a large county runs as slice tasks and a finishing one (a chord); its
-    result is the single task's."""
-    from assessments import tasks
-    from assessments.models import CandidateFlag
-
-    year_of_reviews(world.cadre_a, ["好"] * 4, [92] * 4)
-    year_of_reviews(world.cadre_b, ["较差", "一般", "较差", "一般"], [55, 72, 58, 70])
-    entries(world.cadre_b, [(5, "SW01", -3), (5, "TB01", -2), (8, "SW02", -6)], by=world.clerk)
-    year_of_reviews(world.cadre_a_office, ["较好"] * 4, [85] * 4)
-
-    def written():
-        summaries = sorted(AnnualSummary.objects.values_list("cadre_id", "ledger_net", "score", "suggested_grade"))
-        flags = sorted(CandidateFlag.objects.values_list("cadre_id", "kind", "state", "data"))
-        return summaries, flags
-
-    with run_on_commit():
-        one = recompute_start(actor=world.committee, year=2025)
-    expected = written()
-    AnnualSummary.objects.all().delete()
-    CandidateFlag.objects.all().delete()
-    ids = sorted(Cadre.objects.values_list("id", flat=True))
-    monkeypatch.setattr(tasks, "_slices", lambda year: [(ids[0], ids[0]), (ids[0] + 1, ids[-1])])
-
-    with run_on_commit():
-        split = recompute_start(actor=world.committee, year=2025)
-
-    split.refresh_from_db()
-    one.refresh_from_db()
-    assert split.status == JobStatus.DONE and (split.done, split.total) == (3, 3)  # two slices and the finish
-    assert split.result["cadres"] == one.result["cadres"] == 3
-    assert split.result["summaries_changed"] == 3
-    assert written() == expected and expected[1]

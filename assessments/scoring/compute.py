@@ -2,9 +2,8 @@
 
 Three steps, each a handful of queries whatever the number of cadres:
 
-1. ``component_rows``: the ledger totals (one SQL aggregate with every cap, ``ledger_sql``), the
-   approved quarters and the mass evaluation of some cadres (in memory; worker slices of a large
-   county write them with ``refresh_components``).
+1. ``_start_components``: the ledger totals (one SQL aggregate with every cap, ``ledger_sql``), the
+   approved quarters and the mass evaluation of some cadres (in memory).
 2. ``grade_and_flag``, grading: over every summary of the year, the ledger normalised within the
    category, the annual score, ranks, percentiles and the suggested grades under each unit's 优秀
    quota (``annual_rules``).
@@ -213,47 +212,38 @@ def _cadres(cadre_filter):
     return [dict(zip(_CADRE_FIELDS, row, strict=True)) for row in rows]
 
 
-def _target_filter(unit, cadre_ids, cadre_id_range):
+def _target_filter(unit, cadre_ids):
     if cadre_ids is not None:
         return {"cadre_id__in": sorted(set(cadre_ids))}, {"id__in": sorted(set(cadre_ids))}
-    if cadre_id_range is not None:
-        low, high = cadre_id_range
-        return {"cadre_id__gte": low, "cadre_id__lte": high}, {"id__gte": low, "id__lte": high}
     if unit is not None:
         units = subtree_ids([unit.pk])
         return {"cadre__unit_id__in": units}, {"unit_id__in": units}
     return {}, {}
 
 
-@cyclic_gc_paused()
-def component_rows(year, *, unit=None, cadre_ids=None, cadre_id_range=None):
-    """Ledger totals and approved quarters of the chosen active cadres (all by default), as
-    cadre_id → column values; nothing is written."""
-    _cadres_read, rows = _start_components(year, unit=unit, cadre_ids=cadre_ids, cadre_id_range=cadre_id_range)
-    return rows()
-
-
-def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, beside=None):
-    """``component_rows`` in two steps: this reads the cadres and their reviews and builds every
+def _start_components(year, *, unit=None, cadre_ids=None, beside=None):
+    """The ledger totals and approved quarters of the chosen active cadres (all by default), as
+    cadre_id → column values, in two steps: this reads the cadres and their reviews and builds every
     column but the ledger's; it returns the cadres read and a function that adds the ledger's
-    columns and gives the rows.
+    columns and gives the rows. Nothing is written.
 
     The ledger statement runs meanwhile: on ``beside``'s connections when they are available (the
     caller can then do other reads on its own connection before asking for the rows), else in the
     background of this one while the rows are built (``bulk.Pipeline``). Beside, the ledger of
-    every cadre (of an id range) is read in ``LEDGER_PARTS`` statements side by side, each over its
-    share of the cadres."""
-    review_filter, cadre_filter = _target_filter(unit, cadre_ids, cadre_id_range)
+    every cadre is read in ``LEDGER_PARTS`` statements side by side, each over its share of the
+    cadres."""
+    review_filter, cadre_filter = _target_filter(unit, cadre_ids)
     beside = beside if beside is not None and beside.available else None
-    # The ledger of every cadre (of an id range) needs no list of ids: it can start before they are read.
-    target = {"cadre_id_range": cadre_id_range} if cadre_ids is None and unit is None else None
+    # The ledger of every cadre needs no list of ids: it can start before they are read.
+    target = {} if cadre_ids is None and unit is None else None
     ledger = None
-    if beside is not None and target:
+    if beside is not None and target is not None:
         ledger = [beside.call(ledger_totals, year, **target, part=(k, LEDGER_PARTS)) for k in range(LEDGER_PARTS)]
     cadres = _cadres(cadre_filter)
     if not cadres:
         return cadres, dict
-    target = target or {"cadre_ids": [c["id"] for c in cadres]}
+    if target is None:
+        target = {"cadre_ids": [c["id"] for c in cadres]}
     if beside is not None and ledger is None:
         ledger = [beside.call(ledger_totals, year, **target)]
     reviews = _tuples(_approved_reviews(year, review_filter))
@@ -287,21 +277,6 @@ def _start_components(year, *, unit=None, cadre_ids=None, cadre_id_range=None, b
         return rows
 
     return cadres, finish
-
-
-def refresh_components(year, *, cadre_id_range=None):
-    """Write the components of a slice of cadres (a worker's share of a large county); the grades
-    follow in ``grade_and_flag``. Returns the ids of the cadres whose summary changed or was created."""
-    rows = component_rows(year, cadre_id_range=cadre_id_range)
-    stored = {
-        r["cadre_id"]: r
-        for r in AnnualSummary.objects.filter(year=year, cadre_id__in=list(rows)).values(
-            "cadre_id", *_COMPONENT_COLUMNS
-        )
-    }
-    changed = [cid for cid, row in rows.items() if cid not in stored or _differs(row, stored[cid])]
-    _upsert(year, {cid: rows[cid] for cid in changed}, _COMPONENT_COLUMNS)
-    return set(changed)
 
 
 _COMPONENT_COLUMNS = [
