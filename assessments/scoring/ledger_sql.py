@@ -197,10 +197,10 @@ def ledger_totals(year, *, cadre_ids=None, cadre_id_range=None, part=None):
     """{cadre_id: {"added", "deducted", "net", "by_category": {cat: Decimal}, "months": [12 Decimals]}}.
 
     Only cadres with confirmed entries in the year appear. ``months`` are the net points of the
-    deduction categories (≤ 0 unless reversals outweigh them). Filter by ids, or an id range for a
-    worker's slice of a large county. ``part=(k, n)``: only the cadres whose id leaves k divided by
-    n, for n statements run side by side on n connections (``LEDGER_PARTS``). Three queries: the
-    configured caps (two), then the totals.
+    deduction categories (≤ 0 unless reversals outweigh them). Filter by ids or by an id range.
+    ``part=(k, n)``: only the cadres whose id leaves k divided by n, for n statements run side by
+    side on n connections (``LEDGER_PARTS``). Three queries: the configured caps (two), then the
+    totals.
     """
     where, extra = "", []
     if cadre_ids is not None:
