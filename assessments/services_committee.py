@@ -134,13 +134,13 @@ def summary_final_grade_set(*, actor, summary, grade, note):
 def _excellent_bars(summary):
     """Why this cadre's year may not be 优秀 (DOMAIN §5), from the facts rather than the grading's
     notes (which name a bar only where it took 优秀 away from a 称职 score): a quarter graded 较差, a
-    sanction decided in the year whose measure bars 优秀."""
+    sanction decided in the year that bars 优秀 (as its measure did when it was decided)."""
     bars = []
     if GRADES[-1] in (summary.q1_grade, summary.q2_grade, summary.q3_grade, summary.q4_grade):
         bars.append("poor_quarter_bars_excellent")
     if Sanction.objects.filter(
         cadre_id=summary.cadre_id,
-        measure__blocks_excellent=True,
+        blocks_excellent=True,
         decided_on__year=summary.year,
         decided_on__lte=timezone.localdate(),
     ).exists():

@@ -557,14 +557,14 @@ def _seed_sanctions(cursor, year, clerk_id):
     cursor.execute(
         """
 INSERT INTO records_sanction (cadre_id, measure_id, decided_on, document_no, reason, promotion_barred_until,
-  post_barred_until, entered_by_id, entered_at)
+  post_barred_until, blocks_excellent, entered_by_id, entered_at)
 SELECT c.id, m.id, d, '纪〔' || %s || '〕' || c.id || '号', '违反工作纪律',
   (d + make_interval(months => m.promotion_bar_months) - interval '1 day')::date,
   CASE WHEN m.post_bar_months > 0 THEN (d + make_interval(months => m.post_bar_months) - interval '1 day')::date END,
-  %s, now()
+  m.blocks_excellent, %s, now()
 FROM (SELECT id, make_date(%s, (1 + id %% 12)::int, (1 + id %% 28)::int) AS d, row_number() OVER (ORDER BY id) AS ix
       FROM records_cadre WHERE id %% 400 = 11) c
-JOIN (SELECT id, promotion_bar_months, post_bar_months, row_number() OVER (ORDER BY id) - 1 AS ix,
+JOIN (SELECT id, promotion_bar_months, post_bar_months, blocks_excellent, row_number() OVER (ORDER BY id) - 1 AS ix,
         count(*) OVER () AS n FROM records_sanctionmeasure) m ON m.ix = c.ix %% m.n
 """,
         [year, clerk_id, year],

@@ -53,10 +53,13 @@ def test_a_changed_setting_does_not_move_a_decided_period(world):
         document_no="a",
         reason="x",
     )
+    barred = measure.blocks_excellent
     measure.promotion_bar_months = 3
+    measure.blocks_excellent = not barred
     measure.save()
     sanction.refresh_from_db()
     assert sanction.promotion_barred_until == date(2027, 3, 14)
+    assert sanction.blocks_excellent == barred  # nor whether it bars 优秀
 
 
 def test_the_same_sanction_is_recorded_once(world):

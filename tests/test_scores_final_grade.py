@@ -169,3 +169,37 @@ def test_withdrawing_a_grade_may_not_give_back_a_suggested_excellent_over_the_qu
     decide(world, others[0], "", "")  # the place is given back: now the suggestion may return
     decide(world, first, "")
     assert AnnualSummary.objects.get(pk=first.pk).grade == "优秀"
+
+
+def test_a_sanction_bars_excellent_as_its_measure_did_when_it_was_decided(world):
+    """Changing the measure's setting later regrades no past year, either way (like impact periods)."""
+    warning = SanctionMeasure.objects.get(kind="政务处分", name="警告")
+    sanction_create(
+        actor=world.clerk,
+        cadre=world.cadre_a,
+        measure=warning,
+        decided_on=date(2025, 5, 6),
+        document_no="青纪〔2025〕4号",
+        reason="违反工作纪律",
+    )
+    warning.blocks_excellent = False
+    warning.save()
+    summary = make_summary(world.cadre_a, suggested_grade="称职", grade_notes=[], excellent_share=Decimal("1"))
+    with pytest.raises(ValidationError):
+        decide(world, summary, "优秀", "表现突出")
+
+    admonition = SanctionMeasure.objects.get(kind="诫勉")
+    assert not admonition.blocks_excellent
+    sanction_create(
+        actor=world.county_clerk,
+        cadre=world.cadre_b,
+        measure=admonition,
+        decided_on=date(2025, 6, 1),
+        document_no="青纪〔2025〕5号",
+        reason="工作不力",
+    )
+    admonition.blocks_excellent = True  # from now on; this one was decided before
+    admonition.save()
+    other = make_summary(world.cadre_b, suggested_grade="称职", grade_notes=[], excellent_share=Decimal("1"))
+    decide(world, other, "优秀", "表现突出")
+    assert AnnualSummary.objects.get(pk=other.pk).final_grade == "优秀"

@@ -132,6 +132,34 @@ def test_a_poor_quarter_passes_the_excellent_place_on(world):
     assert summary(cadres[1]).suggested_grade == "优秀"
 
 
+def test_a_sanction_passes_the_excellent_place_on_as_its_measure_barred_it_when_decided(world):
+    from datetime import date
+
+    from records.models import SanctionMeasure
+    from records.services.sanctions import sanction_create
+
+    unit = make_unit("南山镇", parent=world.county)
+    cadres = [make_cadre(unit, name=f"干部{i}") for i in range(5)]
+    for i, cadre in enumerate(cadres):
+        year_of_reviews(cadre, ["好"] * 4, [96 - i] * 4)
+    warning = SanctionMeasure.objects.get(kind="政务处分", name="警告")
+    sanction_create(
+        actor=world.county_clerk,
+        cadre=cadres[0],
+        measure=warning,
+        decided_on=date(2025, 5, 6),
+        document_no="青纪〔2025〕8号",
+        reason="违反工作纪律",
+    )
+    warning.blocks_excellent = False  # changed afterwards: the decided sanction still bars 2025
+    warning.save()
+
+    recompute(2025)
+
+    assert summary(cadres[0]).suggested_grade == "称职"
+    assert summary(cadres[1]).suggested_grade == "优秀"
+
+
 def test_flags_carry_their_reasons_and_the_entries_behind_them(scored):
     recompute(2025)
 

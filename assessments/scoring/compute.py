@@ -429,7 +429,7 @@ def _sanction_facts(year, cadre_ids, as_of):
         "decided_on",
         "promotion_barred_until",
         "post_barred_until",
-        "measure__blocks_excellent",
+        "blocks_excellent",
     )
     if cadre_ids is not None:
         rows = rows.filter(cadre_id__in=cadre_ids)

@@ -378,6 +378,7 @@ class LedgerSeeder:
                 reason=facts,
                 promotion_barred_until=impact_end(day, measure.promotion_bar_months),
                 post_barred_until=impact_end(day, measure.post_bar_months) if measure.post_bar_months else None,
+                blocks_excellent=measure.blocks_excellent,
                 entered_by=keepers.clerk,
                 entered_at=entry.entered_at,
             )

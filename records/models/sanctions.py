@@ -45,6 +45,8 @@ class Sanction(AuditedModel):
     # silently move a decided impact period.
     promotion_barred_until = models.DateField(_("promotion barred until"))
     post_barred_until = models.DateField(_("post barred until"), null=True, blank=True)
+    # Likewise taken from the measure when decided: changing the setting does not regrade past years.
+    blocks_excellent = models.BooleanField(_("bars an excellent grade that year"), default=False, db_default=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
 

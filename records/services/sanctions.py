@@ -37,6 +37,7 @@ def sanction_create(*, actor, cadre, measure, decided_on, document_no, reason):
         reason=reason,
         promotion_barred_until=impact_end(decided_on, measure.promotion_bar_months),
         post_barred_until=impact_end(decided_on, measure.post_bar_months) if measure.post_bar_months else None,
+        blocks_excellent=measure.blocks_excellent,
         entered_by=actor,
     )
     try:
