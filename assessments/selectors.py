@@ -32,7 +32,7 @@ def quarter_ledger_points(cadre_ids, year, quarter):
     The caps run over the whole year up to the quarter (an annual cap used in spring leaves less
     for autumn), so the year's entries are read in one query and capped per cadre in memory.
     """
-    rule_caps, category_caps = cap_tables()
+    rule_caps, category_caps = cap_tables(year)
     items = defaultdict(list)
     rows = LedgerEntry.objects.filter(
         cadre_id__in=cadre_ids,

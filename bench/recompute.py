@@ -289,7 +289,10 @@ def _naive(year, cadre_ids):
     from records.points import Caps, Item, capped_totals
 
     rule_caps = {r.pk: Caps(r.monthly_cap, r.annual_cap) for r in PointRule.objects.all()}
-    category_caps = {c.category: Caps(c.monthly_cap, c.annual_cap) for c in CategoryCap.objects.all()}
+    category_caps = {
+        c.category: Caps(c.monthly_cap, c.annual_cap)
+        for c in CategoryCap.objects.filter(from_year__lte=year).order_by("category", "from_year")
+    }
     scheme = scheme_default(year)
     parts = annual_rules.AnnualParts(scheme.annual_review_part, scheme.annual_ledger_part, scheme.annual_mass_part)
     computed = []

@@ -66,7 +66,7 @@ class UnitAdmin(SysadminModelAdmin):
 class CategoryCapForm(forms.ModelForm):
     class Meta:
         model = CategoryCap
-        fields = ["category", "monthly_cap", "annual_cap"]
+        fields = ["category", "from_year", "monthly_cap", "annual_cap"]
 
     def _positive(self, field):
         value = self.cleaned_data.get(field)
@@ -94,9 +94,9 @@ class CountySettingAdmin(SysadminModelAdmin):
 @admin.register(CategoryCap)
 class CategoryCapAdmin(CountySettingAdmin):
     form = CategoryCapForm
-    list_display = ["category", "monthly_cap", "annual_cap"]
-    fields = ["category", "monthly_cap", "annual_cap"]
-    ordering = ["category"]
+    list_display = ["category", "from_year", "monthly_cap", "annual_cap"]
+    fields = ["category", "from_year", "monthly_cap", "annual_cap"]
+    ordering = ["category", "from_year"]
 
 
 @admin.register(SanctionMeasure)

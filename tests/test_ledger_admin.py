@@ -9,7 +9,8 @@ def test_the_system_admin_edits_a_category_cap(world, as_user):
     client = as_user(world.sysadmin)
     assert client.get("/admin/records/categorycap/").status_code == 200
     response = client.post(
-        f"/admin/records/categorycap/{cap.pk}/change/", {"category": "急难险重", "monthly_cap": "8", "annual_cap": "24"}
+        f"/admin/records/categorycap/{cap.pk}/change/",
+        {"category": "急难险重", "from_year": "2000", "monthly_cap": "8", "annual_cap": "24"},
     )
     assert response.status_code == 302
     cap.refresh_from_db()
@@ -21,7 +22,8 @@ def test_the_system_admin_edits_a_category_cap(world, as_user):
 def test_a_category_cap_must_be_positive(world, as_user):
     cap = CategoryCap.objects.get(category="急难险重")
     response = as_user(world.sysadmin).post(
-        f"/admin/records/categorycap/{cap.pk}/change/", {"category": "急难险重", "monthly_cap": "-1", "annual_cap": ""}
+        f"/admin/records/categorycap/{cap.pk}/change/",
+        {"category": "急难险重", "from_year": "2000", "monthly_cap": "-1", "annual_cap": ""},
     )
     assert response.status_code == 200
     cap.refresh_from_db()
@@ -76,3 +78,19 @@ def test_the_ledger_settings_are_closed_to_everyone_but_the_system_admin(world, 
     client = as_user(getattr(world, role))
     for model in ("categorycap", "sanctionmeasure", "pointrule"):
         assert client.get(f"/admin/records/{model}/").status_code == 302
+
+
+def test_new_category_caps_from_a_year_on_are_a_new_row_and_the_year_cannot_be_taken_twice(world, as_user):
+    client = as_user(world.sysadmin)
+    response = client.post(
+        "/admin/records/categorycap/add/",
+        {"category": "急难险重", "from_year": "2026", "monthly_cap": "8", "annual_cap": "24"},
+    )
+    assert response.status_code == 302
+    assert list(CategoryCap.objects.filter(category="急难险重").values_list("from_year", flat=True)) == [2000, 2026]
+    again = client.post(
+        "/admin/records/categorycap/add/",
+        {"category": "急难险重", "from_year": "2026", "monthly_cap": "9", "annual_cap": ""},
+    )
+    assert again.status_code == 200  # the form again, with the error
+    assert CategoryCap.objects.filter(category="急难险重").count() == 2

@@ -20,7 +20,7 @@ def _python_totals(cadre, year=2025):
         Item(e.month.month, e.rule_id, e.category, e.effective_points)
         for e in LedgerEntry.objects.filter(cadre=cadre, month__year=year, status=EntryStatus.CONFIRMED)
     ]
-    totals = capped_totals(items, *cap_tables())
+    totals = capped_totals(items, *cap_tables(year))
     by_category, months = {}, [ZERO] * 12
     for month, cats in totals.items():
         for category, points in cats.items():
@@ -171,3 +171,21 @@ def test_its_parts_by_id_remainder_together_give_the_whole(world):
     assert {cadre_id % 2 for cadre_id in parts[0]} <= {0} and {cadre_id % 2 for cadre_id in parts[1]} <= {1}
     assert {**parts[0], **parts[1]} == ledger_totals(2025)
     assert len(ledger_totals(2025)) == 3
+
+
+def test_category_caps_from_a_later_year_leave_the_years_before_as_they_were(world):
+    """重点工作 is capped at 4 a month by default; new caps from 2026 on (3 a month) cap 2026 only, in
+    the statement, on the cadre's page and in the quarter's points alike."""
+    from assessments.selectors import quarter_ledger_points
+    from records.selectors.ledger import cadre_year
+
+    CategoryCap.objects.create(category="重点工作", from_year=2026, monthly_cap=Decimal("3"), annual_cap=Decimal("15"))
+    rows = [(1, "ZD01", 1)] * 6  # 6 points in January
+    entries(world.cadre_a, rows, by=world.clerk, year=2025)
+    entries(world.cadre_a, rows, by=world.clerk, year=2026)
+
+    assert ledger_totals(2025)[world.cadre_a.pk]["by_category"] == {"重点工作": Decimal("4")}
+    assert ledger_totals(2026)[world.cadre_a.pk]["by_category"] == {"重点工作": Decimal("3")}
+    assert cadre_year(world.cadre_a, 2025)["net"] == Decimal("4")
+    assert cadre_year(world.cadre_a, 2026)["net"] == Decimal("3")
+    assert quarter_ledger_points([world.cadre_a.pk], 2026, 1)[world.cadre_a.pk] == Decimal("3")

@@ -75,10 +75,10 @@ def _union(*selects):
     return "\n  UNION ALL\n  ".join(selects)
 
 
-def _caps():
+def _caps(year):
     """({rule id: (monthly, annual)}, {category code: (monthly, annual)}) in integer tenths, for the
-    rules and categories with a cap, from the caps the pages use (``cap_tables``)."""
-    rule_caps, category_caps = cap_tables()
+    rules and categories with a cap in ``year``, from the caps the pages use (``cap_tables``)."""
+    rule_caps, category_caps = cap_tables(year)
 
     def tenths(caps):
         return tuple(
@@ -215,7 +215,7 @@ def ledger_totals(year, *, cadre_ids=None, cadre_id_range=None, part=None):
         where += " AND le.cadre_id %% %s = %s"
         extra += [part[1], part[0]]
     d = POSTGRES if connection.vendor == "postgresql" else SQLITE
-    sql = _sql(d, where, *_caps())
+    sql = _sql(d, where, *_caps(year))
     params = [*CODE, *(date(year, m, 1) for m in MONTHS), *_head(year), *extra]
     result = {}
     with connection.cursor() as cursor:

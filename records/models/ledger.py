@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -95,18 +96,30 @@ class PointRule(AuditedModel):
 
 
 class CategoryCap(AuditedModel):
-    """Caps on a whole category's points per cadre (defaults from the rule book; editable)."""
+    """Caps on a whole category's points per cadre (defaults from the rule book; editable), in
+    versions: a row holds from its year until the category's next row. A year is capped by the
+    version in force for it, so new caps from a year on leave the years before as they were."""
 
-    category = models.CharField(_("category"), max_length=8, choices=RuleCategory.choices, unique=True)
+    category = models.CharField(_("category"), max_length=8, choices=RuleCategory.choices)
+    from_year = models.PositiveSmallIntegerField(
+        _("from year"),
+        default=2000,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("The first year these caps hold. To change caps from a year on, add a row for that year."),
+    )
     monthly_cap = models.DecimalField(_("monthly cap"), null=True, blank=True, **POINTS)
     annual_cap = models.DecimalField(_("annual cap"), null=True, blank=True, **POINTS)
 
     class Meta:
         verbose_name = _("category cap")
         verbose_name_plural = _("category caps")
+        ordering = ["category", "from_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "from_year"], name="one_category_cap_per_year"),
+        ]
 
     def __str__(self):
-        return self.category
+        return f"{self.category} ({self.from_year}–)"
 
 
 class EntryStatus(models.TextChoices):

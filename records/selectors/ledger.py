@@ -51,12 +51,18 @@ def rules_in_force(day):
     return PointRule.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
-def cap_tables():
+def cap_tables(year):
+    """({rule id: Caps}, {category: Caps}) for ``year``: each rule version's own caps (an entry names
+    its version) and each category's caps in force for the year (its latest row from that year or
+    before)."""
     rule_caps = {
         r.id: Caps(r.monthly_cap, r.annual_cap)
         for r in PointRule.objects.filter(Q(monthly_cap__isnull=False) | Q(annual_cap__isnull=False))
     }
-    category_caps = {c.category: Caps(c.monthly_cap, c.annual_cap) for c in CategoryCap.objects.all()}
+    category_caps = {
+        c.category: Caps(c.monthly_cap, c.annual_cap)
+        for c in CategoryCap.objects.filter(from_year__lte=year).order_by("category", "from_year")
+    }
     return rule_caps, category_caps
 
 
@@ -73,7 +79,7 @@ def cadre_year(cadre, year):
         for e in entries
         if e.status == EntryStatus.CONFIRMED
     ]
-    rule_caps, category_caps = cap_tables()
+    rule_caps, category_caps = cap_tables(year)
     totals = capped_totals(items, rule_caps, category_caps)
     months = {m: sum(cats.values(), Decimal("0")) for m, cats in totals.items()}
     raw = sum((i.points for i in items), Decimal("0"))

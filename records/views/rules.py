@@ -51,7 +51,7 @@ def rule_index(request):
             "today": today,
             "rules": _filtered(rules_in_force(today), filters).order_by("code"),
             "scheduled": _filtered(PointRule.objects.filter(valid_from__gt=today), filters).order_by("code", "version"),
-            "caps": CategoryCap.objects.order_by("category"),
+            "caps": CategoryCap.objects.order_by("category", "from_year"),
             "can_edit": _keeps_rule_book(request.user),
         },
     )
