@@ -90,6 +90,10 @@ class ReopenForm(forms.Form):
     )
 
 
+class SchemeYearForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), required=False, **YEAR)
+
+
 class OverviewForm(forms.Form):
     unit = UnitChoiceField(queryset=None, label=_("unit"))
     year = forms.IntegerField(label=_("year"), **YEAR)

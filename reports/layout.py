@@ -25,6 +25,7 @@ MARKING = "内部资料 注意保密"
 FOOTER = "第 &P 页 共 &N 页"
 SIGNATURE = ("制表人：", "审核人：", "日期：　　　　年　　月　　日")
 FONT = "宋体"
+EMPTY = "无"  # the one row of a list with nothing in it
 # Text starting with one of these would be taken for a formula (or DDE) by a spreadsheet.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -263,10 +264,16 @@ class Sheet:
             ws.write_string(row, col, text, book.fmt("body", kind, bold=bold, quoted=quoted))
 
     def finish(self, *, total=None):
-        """The total row (bold, left out of the filter), then the signature line."""
+        """The total row (bold, left out of the filter), then the signature line. A sheet without
+        rows gets one 无 row across the table first."""
         last_col = len(self.columns) - 1
         if self.rows:
             self.ws.autofilter(self.header_last, 0, self.next_row - 1, last_col)
+        else:
+            # A printed pack shows that an empty list was checked, not left out: one bordered 无 row.
+            # It is no body row: neither counted nor filtered.
+            _merge_or_write(self.ws, self.next_row, 0, self.next_row, last_col, EMPTY, self.book.fmt("body", "center"))
+            self.next_row += 1
         if total is not None:
             self.write_row(total, bold=True)
         row = self.next_row + 1

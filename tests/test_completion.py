@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from records.models import CadreStatus
 from records.services.ledger import entry_return, month_close, month_reopen
-from tests.factories import UserFactory, confirmed_entry, grant, make_entry, make_unit
+from tests.factories import UserFactory, confirmed_entry, grant, make_cadre, make_entry, make_unit
 
 URL = reverse("records:completion")
 
@@ -52,6 +53,18 @@ def test_it_counts_cadres_with_entries_entries_and_pending_per_month(world, as_u
     april = _cell(response, "东岭镇党政办", 4)
     assert (april.cadres, april.entries, april.pending) == (1, 1, 1)
     assert _cell(response, "东岭镇", 4).entries == 0
+
+
+def test_seconded_cadres_are_counted_apart_from_those_in_post(world, as_user):
+    seconded = make_cadre(world.town_a, name="孙挂职", status=CadreStatus.SECONDED)
+    make_entry(world.cadre_a, by=world.clerk, occurred_on=date(2026, 3, 10))
+    make_entry(seconded, by=world.clerk, occurred_on=date(2026, 3, 11))
+    response = as_user(world.reviewer).get(URL, {"year": 2026})
+    town = _grid(response)["东岭镇"]
+    assert (town["unit"].active, town["unit"].seconded, town["cells"][2].cadres) == (1, 1, 2)
+    assert ">2/1+1</div>" in response.text
+    assert _grid(response)["东岭镇党政办"]["unit"].seconded == 0
+    assert ">0/1</div>" in response.text  # no seconded cadre, no "+"
 
 
 def test_a_unit_closed_through_an_ancestor_counts_as_closed(world, as_user):

@@ -2,9 +2,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from records.models import FTStage, LedgerEntry
-from records.services.ledger import entry_reverse, ruling_apply, ruling_determine, ruling_file, ruling_verify
+from records.services.ledger import (
+    entry_return,
+    entry_reverse,
+    ruling_apply,
+    ruling_determine,
+    ruling_file,
+    ruling_verify,
+)
 from tests.factories import UserFactory, confirmed_entry, grant
 
 D = Decimal
@@ -72,6 +80,14 @@ def test_a_reversed_deduction_gets_no_ruling(world, deduction):
     entry_reverse(actor=world.clerk, entry=deduction, reason="错录")
     with pytest.raises(ValidationError):
         ruling_apply(actor=world.clerk, entry=deduction, basis="trial", application="x")
+
+
+def test_a_deduction_whose_reversal_was_returned_says_to_withdraw_the_reversal(world, deduction):
+    reversal = entry_reverse(actor=world.clerk, entry=deduction, reason="错录")
+    entry_return(actor=world.reviewer, entry=reversal, reason="不应冲销")
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        ruling_apply(actor=world.clerk, entry=deduction, basis="trial", application="x")
+    assert refused.value.messages == ["该纪实的冲销已被退回，请先撤回该冲销。"]
 
 
 def test_one_ruling_per_deduction(world, deduction):

@@ -92,8 +92,24 @@ def test_the_adjustment_list_names_the_records_behind_each_reason(world):
     assert evidence[1].startswith(f"积分 #{deduction.pk} {deduction.month:%Y-%m} SW01")
     assert evidence[2].startswith("政务处分·记过 2025-04-01（青纪〔2025〕3号），影响期至 2026-03-31")
     assert body(book["约谈"], 4)[0][1] == "赵强"
-    assert body(book["调整"], 4) == []
+    assert body(book["调整"], 4) == [("无", *[None] * 9)]
     assert rows == 2
+
+
+def test_an_empty_list_says_none_in_one_bordered_row_across_the_table(world, promotions):
+    book, rows = export_book("adjustment-candidates", year=2025, user=world.committee)
+    assert rows == 0
+    for name in ("调整", "约谈", "红黄牌"):
+        ws = book[name]
+        assert body(ws, 4) == [("无", *[None] * 9)]
+        assert "A5:J5" in {str(r) for r in ws.merged_cells.ranges}
+        assert (ws["A5"].font.name, ws["A5"].border.left.style, ws["J5"].border.right.style) == ("宋体", "thin", "thin")
+        assert ws["A6"].value is None and ws["A7"].value == "制表人："
+        assert ws.auto_filter.ref is None
+    promotion = export_book("promotion-candidates", year=2025, user=world.committee)[0]
+    assert [r[1] for r in body(promotion["优先提拔"], 4)] == ["李明", "赵强"]
+    assert body(promotion["评先评优"], 4) == [("无", *[None] * 11)]
+    assert body(promotion["交流轮岗"], 4) == [("无", *[None] * 8)]
 
 
 def test_a_reviewer_of_one_township_sees_only_its_candidates(world, promotions):
@@ -201,4 +217,4 @@ def test_a_snapshot_keeps_the_commendations_and_rotations_as_frozen(world, comme
     book = export_book("promotion-candidates", snapshot=snapshot, user=world.committee)[0]
     assert body(book["评先评优"], 4)[0][10] == "采纳"
     assert [r[1] for r in body(book["交流轮岗"], 4)] == ["王芳"]
-    assert [r[1] for r in body(export_book("promotion-candidates", year=2025)[0]["交流轮岗"], 4)] == []
+    assert body(export_book("promotion-candidates", year=2025)[0]["交流轮岗"], 4) == [("无", *[None] * 8)]

@@ -81,6 +81,15 @@ def test_the_signature_line_follows_the_table_after_a_blank_row():
     assert ws.auto_filter.ref == "A4:E5"  # the total stays out of sorting and filtering
 
 
+def test_an_empty_sheet_says_none_in_one_bordered_row_across_the_table():
+    ws = build([], total=("合计", "", "", 0, ""))
+    assert ws["A5"].value == "无" and "A5:E5" in {str(r) for r in ws.merged_cells.ranges}
+    assert (ws["A5"].font.name, ws["A5"].font.b, ws["A5"].border.left.style) == ("宋体", False, "thin")
+    assert ws["A6"].value == "合计"
+    assert ws["A8"].value == "制表人："
+    assert ws.auto_filter.ref is None
+
+
 def test_numbers_are_numbers_and_dates_are_dates():
     ws = build([(1, "李明", "完成任务", Decimal("-2.5"), date(2025, 3, 1))])
     assert ws["A5"].data_type == "n" and ws["A5"].value == 1

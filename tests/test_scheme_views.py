@@ -84,6 +84,19 @@ def test_it_lists_the_current_schemes_of_a_year(world, admin):
     assert [s.year for s in admin.get(LIST, {"year": 2025}).context["schemes"]] == [2025]
 
 
+@pytest.mark.parametrize(("typed", "error"), [("abc", "输入整数。"), ("99999999999", "确保该值小于或等于2100。")])
+def test_a_bad_year_is_shown_beside_the_field_and_the_latest_year_stays(world, as_user, typed, error):
+    scheme_default(2025)
+    scheme_default(2026)
+    response = as_user(world.sysadmin).get(LIST, {"year": typed})
+    assert response.status_code == 200
+    assert response.context["year"] == 2026
+    assert [s.year for s in response.context["schemes"]] == [2026]
+    assert response.context["form"].errors["year"] == [error]
+    assert f'<small class="error">{error}</small>' in response.text
+    assert "99999999999</small>" not in response.text
+
+
 def test_a_system_admin_creates_a_scheme_for_a_tier(world, admin):
     response = admin.post(NEW, scheme_form(year="2026", cadre_group="leaders", unit_kind="乡镇街道"))
     scheme = ScoringScheme.objects.get()

@@ -14,7 +14,7 @@ from core.access import role_required
 from core.forms import apply_service_errors
 from records.selectors import scope_covers_county
 
-from ..forms import FLAG_FIELDS, MODEL_FIELDS, SchemeForm
+from ..forms import FLAG_FIELDS, MODEL_FIELDS, SchemeForm, SchemeYearForm
 from ..models import DEFAULT_FLAG_THRESHOLDS, ScoringScheme
 from ..services import scheme_create, scheme_update
 
@@ -23,10 +23,11 @@ from ..services import scheme_create, scheme_update
 @require_http_methods(["GET"])
 def scheme_list(request):
     years = list(ScoringScheme.objects.order_by("-year").values_list("year", flat=True).distinct())
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = years[0] if years else None
+    year = years[0] if years else None
+    # A bad year is shown beside the field; the page keeps showing the default year meanwhile.
+    form = SchemeYearForm(request.GET or None, initial={"year": year})
+    if form.is_bound and form.is_valid() and form.cleaned_data["year"] is not None:
+        year = form.cleaned_data["year"]
     schemes = (
         ScoringScheme.objects.filter(year=year, is_current=True)
         .annotate(used=Count("reviews"))
@@ -36,6 +37,7 @@ def scheme_list(request):
         request,
         "assessments/scheme_list.html",
         {
+            "form": form,
             "years": years,
             "year": year,
             "schemes": schemes,

@@ -67,7 +67,12 @@ def completion_grid(user, year, *, today):
     units = _tree_order(
         list(
             units_visible_to(user)
-            .annotate(active=Count("cadres", filter=Q(cadres__status=CadreStatus.ACTIVE)))
+            .annotate(
+                active=Count("cadres", filter=Q(cadres__status=CadreStatus.ACTIVE)),
+                # Seconded (挂职) cadres keep their unit's month sheet, so their entries count here;
+                # shown apart from those in post, as the 纪实完成情况表 does.
+                seconded=Count("cadres", filter=Q(cadres__status=CadreStatus.SECONDED)),
+            )
             .order_by("depth", "order", "code")
         )
     )

@@ -450,7 +450,10 @@ def ruling_apply(*, actor, entry, basis, application):
         raise ValidationError(_("Fault tolerance applies to deductions only."))
     if entry.status != EntryStatus.CONFIRMED:
         raise ValidationError(_("Fault tolerance applies to confirmed deductions."))
-    if LedgerEntry.objects.filter(reverses=entry).exists():
+    reversal_status = LedgerEntry.objects.filter(reverses=entry).values_list("status", flat=True).first()
+    if reversal_status == EntryStatus.RETURNED:
+        raise ValidationError(_("The reversal of this entry was returned; withdraw that reversal first."))
+    if reversal_status is not None:
         raise ValidationError(_("This entry has been reversed."))
     if FaultToleranceRuling.objects.filter(entry=entry).exists():
         raise ValidationError(_("This deduction already has a fault-tolerance ruling."))
