@@ -12,6 +12,9 @@ class AuditContext:
     ip: str | None = None
     request_id: str = ""
     source: str = ""
+    # Why the writes in the block were made (a correction's or withdrawal's reason): the note of
+    # the events they record.
+    note: str = ""
 
 
 _current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())  # noqa: B039
@@ -22,14 +25,16 @@ def current() -> AuditContext:
 
 
 @contextlib.contextmanager
-def acting(*, user=None, source="", ip=None, request_id=None):
-    """Attribute the writes inside the block to ``user`` (e.g. in a management command or task)."""
+def acting(*, user=None, source="", ip=None, request_id=None, note=""):
+    """Attribute the writes inside the block to ``user`` (e.g. in a management command or task),
+    and give their audit events ``note``."""
     ctx = replace(
         current(),
         user=user if user is not None else current().user,
         source=source or current().source,
         ip=ip if ip is not None else current().ip,
         request_id=request_id or current().request_id or uuid.uuid4().hex,
+        note=note or current().note,
     )
     token = _current.set(ctx)
     try:

@@ -2,7 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .selectors import cadres_visible_to, can_edit_cadre, units_visible_to
-from .selectors.ledger import entries_visible_to
+from .selectors.ledger import entries_visible_to, sanctions_visible_to, talks_visible_to
 
 
 def get_cadre_for_user(user, pk, *, write=False):
@@ -25,3 +25,19 @@ def get_entry_for_user(user, pk, *, write=False):
     if write and not can_edit_cadre(user, entry.cadre):
         raise PermissionDenied
     return entry
+
+
+def get_sanction_for_user(user, pk, *, write=False):
+    """404 for a sanction of a cadre outside the user's scope; 403 for a read-only role changing one."""
+    sanction = get_object_or_404(sanctions_visible_to(user).select_related("cadre", "cadre__unit", "measure"), pk=pk)
+    if write and not can_edit_cadre(user, sanction.cadre):
+        raise PermissionDenied
+    return sanction
+
+
+def get_talk_for_user(user, pk, *, write=False):
+    """404 for a talk record of a cadre outside the user's scope; 403 for a read-only role changing one."""
+    talk = get_object_or_404(talks_visible_to(user).select_related("cadre", "cadre__unit"), pk=pk)
+    if write and not can_edit_cadre(user, talk.cadre):
+        raise PermissionDenied
+    return talk

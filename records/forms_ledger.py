@@ -1,4 +1,5 @@
-"""Forms of the clerk's ledger pages: entries, reversal and correction, sanctions, talks."""
+"""Forms of the clerk's ledger pages: entries, reversal and correction, sanctions, talks, and their
+correction and withdrawal."""
 
 from django import forms
 from django.utils import timezone
@@ -8,6 +9,8 @@ from .forms import DateInput
 from .models import PointRule, SanctionMeasure, TalkKind
 from .models.ledger import POINTS
 from .services.ledger import month_end
+
+MATCHES_SHOWN = 5  # codes named when part of a name fits several rules
 
 
 def rule_label(rule):
@@ -93,6 +96,10 @@ class EntryForm(forms.Form):
         code = text.split(" ", 1)[0].upper()
         versions = [r for r in self.rules if r.code == code] or [r for r in self.rules if r.name == text]
         if not versions:
+            versions = self._by_part_of_name(text, day)
+            if versions is None:
+                return None
+        if not versions:
             self.add_error("rule", _("No rule has the code or name “%(text)s”.") % {"text": text})
             return None
         in_force = [r for r in versions if r.valid_on(day)]
@@ -103,6 +110,17 @@ class EntryForm(forms.Form):
             )
             return None
         return in_force[-1]
+
+    def _by_part_of_name(self, text, day):
+        """The versions of the one rule in force on ``day`` whose name contains ``text``; [] when
+        none does, None (with the error added) when several do."""
+        part = text.casefold()
+        codes = sorted({r.code for r in self.rules if r.valid_on(day) and part in r.name.casefold()})
+        if len(codes) > 1:
+            shown = "、".join(codes[:MATCHES_SHOWN]) + ("…" if len(codes) > MATCHES_SHOWN else "")
+            self.add_error("rule", _("Several rules match (%(codes)s); choose one.") % {"codes": shown})
+            return None
+        return [r for r in self.rules if codes and r.code == codes[0]]
 
     def clean(self):
         data = super().clean()
@@ -196,3 +214,44 @@ class TalkForm(forms.Form):
 
     def clean_held_on(self):
         return _not_in_future(self.cleaned_data.get("held_on"))
+
+
+def _correction_reason():
+    return forms.CharField(
+        label=_("reason for correction"), max_length=300, widget=forms.Textarea(attrs={"rows": 2, "autofocus": True})
+    )
+
+
+class SanctionCorrectForm(SanctionForm):
+    """A sanction's decision, prefilled, with why it is corrected."""
+
+    field_order = ["correction_reason", "measure", "decided_on", "document_no", "reason"]
+
+    correction_reason = _correction_reason()
+
+    def __init__(self, *args, sanction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.update(
+            measure=sanction.measure_id,
+            decided_on=sanction.decided_on,
+            document_no=sanction.document_no,
+            reason=sanction.reason,
+        )
+
+
+class TalkCorrectForm(TalkForm):
+    field_order = ["correction_reason", "kind", "held_on", "talker", "summary", "outcome"]
+
+    correction_reason = _correction_reason()
+
+    def __init__(self, *args, talk, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.update(
+            kind=talk.kind, held_on=talk.held_on, talker=talk.talker, summary=talk.summary, outcome=talk.outcome
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for withdrawal"), max_length=300, widget=forms.Textarea(attrs={"rows": 3, "autofocus": True})
+    )

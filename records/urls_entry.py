@@ -15,5 +15,9 @@ urlpatterns = [
     path("units/<int:pk>/sheet/", entries.month_sheet_current, name="month-sheet-current"),
     path("units/<int:pk>/sheet/<str:month>/", entries.month_sheet_view, name="month-sheet"),
     path("cadres/<int:pk>/sanctions/new/", sanctions.sanction_new, name="sanction-new"),
+    path("sanctions/<int:pk>/correct/", sanctions.sanction_correct_view, name="sanction-correct"),
+    path("sanctions/<int:pk>/withdraw/", sanctions.sanction_withdraw_view, name="sanction-withdraw"),
     path("cadres/<int:pk>/talks/new/", sanctions.talk_new, name="talk-new"),
+    path("talks/<int:pk>/correct/", sanctions.talk_correct_view, name="talk-correct"),
+    path("talks/<int:pk>/withdraw/", sanctions.talk_withdraw_view, name="talk-withdraw"),
 ]

@@ -15,6 +15,18 @@ from tests.factories import UserFactory, grant, make_cadre, make_unit
 PASSWORD = "Correct-Horse-42"
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the portal's language: a request made in English activates English for
+    the thread, and a later test calling a service directly would otherwise get English words."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _ensure_rule_book():
     """Transactional tests (browser, worker) flush every table afterwards, data migrations' rows
     included; put the default rule book, caps and impact periods back when they are gone."""

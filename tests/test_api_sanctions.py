@@ -113,10 +113,11 @@ def test_the_sanction_list_is_scoped_and_filtered(world, as_user, sanctions):
     assert as_user(world.reviewer).get(f"{SANCTIONS}{sanctions['a'].pk}/").status_code == 200
 
 
-def test_sanctions_answer_405_to_edits(world, as_user, sanctions):
+def test_sanctions_answer_405_to_a_whole_replacement(world, as_user, sanctions):
+    # Corrected with PATCH and withdrawn with DELETE (test_api_sanction_corrections.py); never replaced.
     client = as_user(world.clerk)
     assert client.put(f"{SANCTIONS}{sanctions['a'].pk}/", {}, content_type="application/json").status_code == 405
-    assert client.delete(f"{SANCTIONS}{sanctions['a'].pk}/").status_code == 405
+    assert client.post(f"{SANCTIONS}{sanctions['a'].pk}/", {}).status_code == 405
 
 
 def test_a_clerk_records_a_talk(world, as_user):
@@ -158,4 +159,4 @@ def test_talks_are_scoped_and_written_by_clerks_only(world, as_user):
     assert as_user(world.committee).get(TALKS, {"kind": "函询"}).json()["count"] == 1
     assert as_user(world.committee).post(TALKS, _talk(world.cadre_a)).status_code == 403
     assert as_user(world.clerk).post(TALKS, _talk(world.cadre_b)).status_code == 404
-    assert as_user(world.clerk).delete(f"{TALKS}{mine.pk}/").status_code == 405
+    assert as_user(world.clerk).put(f"{TALKS}{mine.pk}/", {}, content_type="application/json").status_code == 405

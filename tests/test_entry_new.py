@@ -7,7 +7,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from records.models import EntryStatus, LedgerEntry
+from records.models import EntryStatus, LedgerEntry, PointRule
 from records.services.ledger import month_close
 from tests.factories import make_entry
 
@@ -81,6 +81,31 @@ def test_it_accepts_the_rule_code_alone_in_any_case(world, as_en):
     response = as_en(world.clerk).post(_url(world.cadre_a), _data(rule=" jn04 "))
     assert response.status_code == 302
     assert LedgerEntry.objects.get(cadre=world.cadre_a).rule_code == "JN04"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"), [("攻坚", "JN04"), (" 签约 落地 ", "JN05"), ("ppp", "JN05"), ("参加", "JN02")]
+)
+def test_it_takes_the_one_rule_in_force_whose_name_contains_the_text(world, as_en, typed, code):
+    PointRule.objects.filter(code="JN05").update(name="PPP项目签约 落地")
+    PointRule.objects.filter(code="JN01").update(valid_to=date(2025, 12, 31))  # 参加…, no longer in force
+    response = as_en(world.clerk).post(_url(world.cadre_a), _data(rule=typed))
+    assert response.status_code == 302
+    assert LedgerEntry.objects.get(cadre=world.cadre_a).rule_code == code
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("表彰", "Several rules match (BZ01、BZ02、BZ03、BZ04); choose one."),
+        ("被", "Several rules match (CX01、CX02、WZ01、WZ02、YT01…); choose one."),
+    ],
+)
+def test_part_of_a_name_that_fits_several_rules_is_refused_with_their_codes(world, as_en, typed, message):
+    response = as_en(world.clerk).post(_url(world.cadre_a), _data(rule=typed))
+    assert response.status_code == 200
+    assert response.context["form"].errors["rule"] == [message]
+    assert not LedgerEntry.objects.exists()
 
 
 def test_it_returns_to_a_safe_next_url(world, as_en):

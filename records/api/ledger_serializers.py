@@ -192,6 +192,7 @@ class SanctionSerializer(serializers.ModelSerializer):
             "reason",
             "promotion_barred_until",
             "post_barred_until",
+            "blocks_excellent",
             "entered_by",
             "entered_at",
         ]
@@ -290,6 +291,25 @@ class TalkInputSerializer(serializers.Serializer):
     talker = serializers.CharField(max_length=60)
     summary = serializers.CharField()
     outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class _CorrectionSerializer(serializers.Serializer):
+    """A correction: the fields that change (the others stay) and why."""
+
+    # Left to the service to require, so the message is the same as on the pages.
+    correction_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+
+class SanctionPatchSerializer(_CorrectionSerializer, SanctionInputSerializer):
+    cadre = None  # a record never changes cadre
+
+
+class TalkPatchSerializer(_CorrectionSerializer, TalkInputSerializer):
+    cadre = None
 
 
 class RulingApplySerializer(serializers.Serializer):

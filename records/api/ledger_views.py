@@ -19,9 +19,9 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.roles import has_role
 
-from ..models import FaultToleranceRuling, PointRule, Sanction, TalkRecord
+from ..models import FaultToleranceRuling, PointRule
 from ..selectors import cadres_visible_to, subtree_ids, unit_in_scope
-from ..selectors.ledger import entries_visible_to, rules_in_force
+from ..selectors.ledger import entries_visible_to, rules_in_force, sanctions_visible_to, talks_visible_to
 from ..services.ledger import (
     entry_confirm,
     entry_create,
@@ -33,7 +33,14 @@ from ..services.ledger import (
     ruling_file,
     ruling_verify,
 )
-from ..services.sanctions import sanction_create, talk_create
+from ..services.sanctions import (
+    sanction_correct,
+    sanction_create,
+    sanction_withdraw,
+    talk_correct,
+    talk_create,
+    talk_withdraw,
+)
 from . import ledger_serializers as s
 from .views import RecordReaderMixin
 
@@ -229,11 +236,27 @@ class EntryReverse(RecordReaderMixin, APIView):
 # --- Sanctions and talks -----------------------------------------------------------------------
 
 
+def _withdraw_reason(request):
+    """A DELETE's ``reason``: in the body, or in the query string for clients that send no body."""
+    source = request.data if "reason" in request.data else request.query_params
+    params = s.ReasonSerializer(data=source)
+    params.is_valid(raise_exception=True)
+    return params.validated_data["reason"]
+
+
+def sanctions_for_api(user):
+    return sanctions_visible_to(user).select_related("cadre", "measure")
+
+
+def talks_for_api(user):
+    return talks_visible_to(user).select_related("cadre")
+
+
 class SanctionList(RecordReaderMixin, generics.ListCreateAPIView):
     serializer_class = s.SanctionSerializer
 
     def get_queryset(self):
-        qs = Sanction.objects.filter(cadre__in=cadres_visible_to(self.request.user)).select_related("cadre", "measure")
+        qs = sanctions_for_api(self.request.user)
         params = _params(s.CadreFilterSerializer, self.request)
         if "cadre" in params:
             qs = qs.filter(cadre_id=params["cadre"])
@@ -258,19 +281,44 @@ class SanctionList(RecordReaderMixin, generics.ListCreateAPIView):
 
 
 class SanctionDetail(RecordReaderMixin, generics.RetrieveAPIView):
+    """GET one sanction; PATCH corrects it (clerks, with ``correction_reason``): its impact periods
+    follow the corrected measure and date; DELETE withdraws one entered by mistake (``reason``)."""
+
     serializer_class = s.SanctionSerializer
 
     def get_queryset(self):
-        return Sanction.objects.filter(cadre__in=cadres_visible_to(self.request.user)).select_related(
-            "cadre", "measure"
-        )
+        return sanctions_for_api(self.request.user)
+
+    def patch(self, request, pk):
+        sanction = self.get_object()
+        _require_role(request.user, Role.CLERK, _("Your role does not allow this for this unit."))
+        data = _data(s.SanctionPatchSerializer, request)
+        with service_errors():
+            sanction_correct(
+                actor=request.user,
+                sanction=sanction,
+                measure=data.get("measure", sanction.measure),
+                decided_on=data.get("decided_on", sanction.decided_on),
+                document_no=data.get("document_no", sanction.document_no),
+                reason=data.get("reason", sanction.reason),
+                correction_reason=data.get("correction_reason", ""),
+            )
+        return Response(s.SanctionSerializer(self.get_queryset().get(pk=pk)).data)
+
+    def delete(self, request, pk):
+        sanction = self.get_object()
+        _require_role(request.user, Role.CLERK, _("Your role does not allow this for this unit."))
+        reason = _withdraw_reason(request)
+        with service_errors():
+            sanction_withdraw(actor=request.user, sanction=sanction, reason=reason)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TalkList(RecordReaderMixin, generics.ListCreateAPIView):
     serializer_class = s.TalkSerializer
 
     def get_queryset(self):
-        qs = TalkRecord.objects.filter(cadre__in=cadres_visible_to(self.request.user)).select_related("cadre")
+        qs = talks_for_api(self.request.user)
         params = _params(s.TalkFilterSerializer, self.request)
         if "cadre" in params:
             qs = qs.filter(cadre_id=params["cadre"])
@@ -296,10 +344,38 @@ class TalkList(RecordReaderMixin, generics.ListCreateAPIView):
 
 
 class TalkDetail(RecordReaderMixin, generics.RetrieveAPIView):
+    """GET one talk record; PATCH corrects it (clerks, with ``correction_reason``); DELETE withdraws
+    one entered by mistake (``reason``)."""
+
     serializer_class = s.TalkSerializer
 
     def get_queryset(self):
-        return TalkRecord.objects.filter(cadre__in=cadres_visible_to(self.request.user)).select_related("cadre")
+        return talks_for_api(self.request.user)
+
+    def patch(self, request, pk):
+        talk = self.get_object()
+        _require_role(request.user, Role.CLERK, _("Your role does not allow this for this unit."))
+        data = _data(s.TalkPatchSerializer, request)
+        with service_errors():
+            talk_correct(
+                actor=request.user,
+                talk=talk,
+                kind=data.get("kind", talk.kind),
+                held_on=data.get("held_on", talk.held_on),
+                talker=data.get("talker", talk.talker),
+                summary=data.get("summary", talk.summary),
+                outcome=data.get("outcome", talk.outcome),
+                correction_reason=data.get("correction_reason", ""),
+            )
+        return Response(s.TalkSerializer(self.get_queryset().get(pk=pk)).data)
+
+    def delete(self, request, pk):
+        talk = self.get_object()
+        _require_role(request.user, Role.CLERK, _("Your role does not allow this for this unit."))
+        reason = _withdraw_reason(request)
+        with service_errors():
+            talk_withdraw(actor=request.user, talk=talk, reason=reason)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Fault tolerance (容错纠错) ------------------------------------------------------------------

@@ -16,6 +16,8 @@ from ..models import (
     LedgerEntry,
     PointRule,
     RuleCategory,
+    Sanction,
+    TalkRecord,
 )
 from ..points import Caps, Item, capped_totals
 from .roster import subtree_ids
@@ -29,6 +31,22 @@ def entries_visible_to(user, *, roles=RECORD_ROLES):
     if not scopes:
         return LedgerEntry.objects.none()
     return LedgerEntry.objects.filter(cadre__unit_id__in=subtree_ids(scopes))
+
+
+def sanctions_visible_to(user, *, roles=RECORD_ROLES):
+    """Sanctions of the cadres the user may see (by the cadre's current unit)."""
+    scopes = scope_ids(user, roles)
+    if not scopes:
+        return Sanction.objects.none()
+    return Sanction.objects.filter(cadre__unit_id__in=subtree_ids(scopes))
+
+
+def talks_visible_to(user, *, roles=RECORD_ROLES):
+    """Talk records of the cadres the user may see (by the cadre's current unit)."""
+    scopes = scope_ids(user, roles)
+    if not scopes:
+        return TalkRecord.objects.none()
+    return TalkRecord.objects.filter(cadre__unit_id__in=subtree_ids(scopes))
 
 
 def rulings_visible_to(user):
