@@ -145,7 +145,7 @@ def test_a_fact_entered_again_after_its_reversal_is_its_correction(world, entry,
     # The same fact a third time is refused: the correction is the fact now.
     with pytest.raises(ValidationError) as exc:
         make_entry(world.cadre_a, by=world.clerk, points="2", document_no="青政〔2026〕12号")
-    assert "already recorded" in str(exc.value.message_dict["document_no"])
+    assert "已录入" in str(exc.value.message_dict["document_no"])
 
 
 def test_a_fact_whose_reversal_was_returned_still_counts_and_is_refused_with_words(world, entry, as_user):
@@ -208,7 +208,7 @@ def test_an_entry_left_with_a_correction_from_before_is_not_corrected_twice(worl
     correction = make_entry(world.cadre_a, by=world.clerk, points="1", document_no="青政〔2026〕15号")
     LedgerEntry.objects.filter(pk=correction.pk).update(corrects=entry)  # as older data may hold it
 
-    with pytest.raises(ValidationError, match=f"already has a correction \\(entry {correction.pk}\\)"):
+    with pytest.raises(ValidationError, match=f"已有一条更正纪实（编号 {correction.pk}）"):
         entry_correct(
             actor=world.clerk,
             entry=entry,
