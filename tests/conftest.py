@@ -9,6 +9,7 @@ import os
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 
 from tests.factories import UserFactory, grant, make_cadre, make_unit
 
@@ -19,7 +20,6 @@ PASSWORD = "Correct-Horse-42"
 def default_language():
     """Each test starts in the portal's language: a request made in English activates English for
     the thread, and a later test calling a service directly would otherwise get English words."""
-    from django.conf import settings
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
@@ -34,6 +34,28 @@ def _ensure_rule_book():
 
     if not PointRule.objects.exists():
         importlib.import_module("records.migrations.0003_default_rule_book").load(apps, None)
+
+
+@pytest.fixture
+def as_en(as_user):
+    """``as_user`` with the English interface (the language cookie), for tests that read words."""
+
+    def login(user):
+        client = as_user(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return login
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The score refreshes queued, as (cadre ids, year), once the transaction commits."""
+    from assessments import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.refresh_cadre_scores, "delay", lambda ids, year: calls.append((ids, year)))
+    return calls
 
 
 @pytest.fixture

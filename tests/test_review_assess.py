@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 
 from assessments.models import QuarterlyReview, ReviewStatus
@@ -24,16 +23,6 @@ from tests.factories import UserFactory, confirmed_entry, grant, make_cadre
 def today():
     with time_machine.travel(datetime(2026, 11, 21, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         yield
-
-
-@pytest.fixture
-def as_en(as_user):
-    def login(user):
-        client = as_user(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return login
 
 
 def url(review):

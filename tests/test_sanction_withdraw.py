@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -21,25 +20,6 @@ NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def as_en(as_user):
-    def login(user):
-        client = as_user(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return login
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    from assessments import tasks
-
-    calls = []
-    monkeypatch.setattr(tasks.refresh_cadre_scores, "delay", lambda ids, year: calls.append((ids, year)))
-    return calls
 
 
 def _sanction(actor, cadre, *, decided_on=date(2026, 3, 15), document_no="青纪〔2026〕4号"):

@@ -280,6 +280,11 @@ class SanctionList(RecordReaderMixin, generics.ListCreateAPIView):
         )
 
 
+def _patched(record, data, fields):
+    """A PATCH's values of ``fields``: those sent, the record's own for the rest."""
+    return {name: data.get(name, getattr(record, name)) for name in fields}
+
+
 class SanctionDetail(RecordReaderMixin, generics.RetrieveAPIView):
     """GET one sanction; PATCH corrects it (clerks, with ``correction_reason``): its impact periods
     follow the corrected measure and date; DELETE withdraws one entered by mistake (``reason``)."""
@@ -297,10 +302,7 @@ class SanctionDetail(RecordReaderMixin, generics.RetrieveAPIView):
             sanction_correct(
                 actor=request.user,
                 sanction=sanction,
-                measure=data.get("measure", sanction.measure),
-                decided_on=data.get("decided_on", sanction.decided_on),
-                document_no=data.get("document_no", sanction.document_no),
-                reason=data.get("reason", sanction.reason),
+                **_patched(sanction, data, ("measure", "decided_on", "document_no", "reason")),
                 correction_reason=data.get("correction_reason", ""),
             )
         return Response(s.SanctionSerializer(self.get_queryset().get(pk=pk)).data)
@@ -360,11 +362,7 @@ class TalkDetail(RecordReaderMixin, generics.RetrieveAPIView):
             talk_correct(
                 actor=request.user,
                 talk=talk,
-                kind=data.get("kind", talk.kind),
-                held_on=data.get("held_on", talk.held_on),
-                talker=data.get("talker", talk.talker),
-                summary=data.get("summary", talk.summary),
-                outcome=data.get("outcome", talk.outcome),
+                **_patched(talk, data, ("kind", "held_on", "talker", "summary", "outcome")),
                 correction_reason=data.get("correction_reason", ""),
             )
         return Response(s.TalkSerializer(self.get_queryset().get(pk=pk)).data)

@@ -25,28 +25,24 @@ from .roster import subtree_ids
 ENTRY_RELATED = ("cadre", "cadre__unit", "rule", "entered_by", "decided_by", "reverses", "ruling")
 
 
-def entries_visible_to(user, *, roles=RECORD_ROLES):
-    """Entries of the cadres the user may see (by the cadre's current unit)."""
+def _of_cadres_visible_to(model, user, roles):
+    """Rows of ``model`` about the cadres the user may see (by the cadre's current unit)."""
     scopes = scope_ids(user, roles)
     if not scopes:
-        return LedgerEntry.objects.none()
-    return LedgerEntry.objects.filter(cadre__unit_id__in=subtree_ids(scopes))
+        return model.objects.none()
+    return model.objects.filter(cadre__unit_id__in=subtree_ids(scopes))
+
+
+def entries_visible_to(user, *, roles=RECORD_ROLES):
+    return _of_cadres_visible_to(LedgerEntry, user, roles)
 
 
 def sanctions_visible_to(user, *, roles=RECORD_ROLES):
-    """Sanctions of the cadres the user may see (by the cadre's current unit)."""
-    scopes = scope_ids(user, roles)
-    if not scopes:
-        return Sanction.objects.none()
-    return Sanction.objects.filter(cadre__unit_id__in=subtree_ids(scopes))
+    return _of_cadres_visible_to(Sanction, user, roles)
 
 
 def talks_visible_to(user, *, roles=RECORD_ROLES):
-    """Talk records of the cadres the user may see (by the cadre's current unit)."""
-    scopes = scope_ids(user, roles)
-    if not scopes:
-        return TalkRecord.objects.none()
-    return TalkRecord.objects.filter(cadre__unit_id__in=subtree_ids(scopes))
+    return _of_cadres_visible_to(TalkRecord, user, roles)
 
 
 def rulings_visible_to(user):
