@@ -193,3 +193,12 @@ def test_progress_of_a_job_created_in_the_same_transaction_is_kept(world):
         job_progress(job.pk, done=5, total=10)
     job.refresh_from_db()
     assert (job.done, job.total, job.percent) == (5, 10, 50)
+
+
+def test_a_finished_job_shows_every_step_done_even_when_the_last_did_not_report(world, as_user, job):
+    job_progress(job.pk, done=2, total=3)
+    job_finish(job.pk, {"created": 4})
+
+    job.refresh_from_db()
+    assert (job.done, job.total) == (3, 3)
+    assert as_user(world.reviewer).get(status(job)).json()["done"] == 3
