@@ -18,9 +18,9 @@ entering never produces, has its annual cap applied per category.)
 
 The statement is written for the caps configured, so that only capped rows pay for them: they are
 read first with ``records.selectors.ledger.cap_tables`` (two small queries, whatever the number of
-cadres). A row without caps passes through, a monthly cap is a clip, and only rows
-under an annual cap go through the running sums; the categories without caps skip the category
-step. Caps are joined from a VALUES list, and categories travel as small integer codes.
+cadres) and written into it as constants, each cap a branch of a CASE on the rule or the category.
+Three aggregates feed one another without storing anything in between: by cadre, category and
+capped rule; by cadre and category (the rule caps applied); by cadre (the category caps applied).
 """
 
 # ruff: noqa: S608 - the SQL is assembled from table names, keywords and integers that Python
@@ -71,10 +71,6 @@ def _months(template):
     return ", ".join(template.format(m=m) for m in MONTHS)
 
 
-def _union(*selects):
-    return "\n  UNION ALL\n  ".join(selects)
-
-
 def _caps(year):
     """({rule id: (monthly, annual)}, {category code: (monthly, annual)}) in integer tenths, for the
     rules and categories with a cap in ``year``, from the caps the pages use (``cap_tables``)."""
@@ -90,96 +86,69 @@ def _caps(year):
     return rules, categories
 
 
-def _literal(tenths):
-    return "NULL" if tenths is None else str(int(tenths))
+def _clip(d, value, cap):
+    """``value`` clipped to [-cap, cap] (a cap of None: unclipped)."""
+    return value if cap is None else f"{d.greatest}(-{int(cap)}, {d.least}({int(cap)}, {value}))"
 
 
-def _apply(d, source, key, caps, prefix, *, all_capped=False):
-    """The caps of ``key`` on the rows of ``source`` (cadre_id, c, key, p1…p12): the SELECTs giving
-    (cadre_id, c, k1…k12), to join with UNION ALL, and the CTEs they read. ``all_capped``: every
-    row of ``source`` has caps.
-
-    The rows join their caps from a VALUES list (a row without caps joins none and keeps its
-    points). Without an annual cap that is a clip; with one, each month's value v and size a are
-    first written out (materialized: inlined, each a would repeat its clip in every later month),
-    so that the sums of a before each month are plain additions of columns.
-    """
-    values = ", ".join(f"({int(k)}, {_literal(m)}, {_literal(a)})" for k, (m, a) in sorted(caps.items()))
-    join = (
-        f"FROM {source} LEFT JOIN (SELECT column1 AS id, column2 AS mcap, column3 AS acap "
-        f"FROM (VALUES {values}) AS caps) {prefix}c ON {prefix}c.id = {source}.{key}"
-    )
-    # VALUES types an all-NULL column as text, so mcap may appear only when some monthly cap is set.
-    if any(m is not None for m, _a in caps.values()):
-        v = f"CASE WHEN mcap IS NULL THEN p{{m}} ELSE {d.greatest}(-mcap, {d.least}(mcap, p{{m}})) END"
-    else:
-        v = "p{m}"
-    clipped = f"SELECT cadre_id, c, {_months(v + ' AS k{m}')} {join}"
-    annual = sorted(k for k, (_m, a) in caps.items() if a is not None)
-    if not annual:
-        return [], [clipped]
-    # The rows are split on the key rather than on the joined acap: PostgreSQL guesses that
-    # "acap IS NULL" keeps almost nothing and would then sort where it should hash.
-    keys = ", ".join(map(str, annual))
-    written = f"SELECT cadre_id, c, acap, {_months(v + ' AS v{m}')}, {_months('ABS(' + v + ') AS a{m}')}"
-
-    def kept(m):
-        left = " - ".join(["acap", *(f"a{j}" for j in range(1, m))])
-        return f"(CASE WHEN v{m} < 0 THEN -1 ELSE 1 END) * {d.greatest}(0, {d.least}(a{m}, {left})) AS k{m}"
-
-    selects = [f"SELECT cadre_id, c, {', '.join(map(kept, MONTHS))} FROM {prefix}a"]
-    if not (all_capped and len(annual) == len(caps)):
-        selects.insert(0, f"{clipped} WHERE {key} NOT IN ({keys})")
-    return [(f"{prefix}a", "MATERIALIZED ", f"{written} {join} WHERE {key} IN ({keys})")], selects
+def _kept(d, value, caps):
+    """The twelve SQL values kept of the twelve ``value(m)`` under caps (monthly, annual) in tenths:
+    each month clipped to the monthly cap, then to what is left of the annual cap (see the module's
+    docstring), written out inline: only the rows these caps are for evaluate them."""
+    monthly, annual = caps
+    v = [_clip(d, value(m), monthly) for m in MONTHS]
+    if annual is None:
+        return v
+    a = [f"ABS({x})" for x in v]
+    return [
+        f"(CASE WHEN {v[i]} < 0 THEN -1 ELSE 1 END) * "
+        f"{d.greatest}(0, {d.least}({a[i]}, {' - '.join([str(int(annual)), *a[:i]])}))"
+        for i in range(12)
+    ]
 
 
 def _sql(d, where, rule_caps, category_caps):
     """The statement for these caps. Its parameters: the categories (in CODE order), the twelve
     months, then ``_head`` and those of ``where``.
 
-    rp and cp are computed once for their several readers (MATERIALIZED: SQLite would compute them
-    again for each). rk is not: each of its two readers wants only some categories, and inlined,
-    that filter reaches its scans of rp.
+    Three aggregates, each feeding the next without being stored: the entries by cadre, category
+    and capped rule (r = 0 pools the rules without caps; the capped rules are picked by id rather
+    than joined, so that PostgreSQL estimates the groups well); those sums clipped by their rule's
+    caps and summed by cadre and category; those clipped by their category's caps and summed by
+    cadre. Every cap is a constant of the statement, in a CASE on the rule or the category.
     """
-    # 1. The entries by cadre, category and capped rule (r = 0 pools the rules without caps), one
-    # column a month. The capped rules are picked by id rather than joined: with the join,
-    # PostgreSQL expected several times too many groups and gave up aggregating in parallel.
     code = "CASE le.category " + " ".join(f"WHEN %s THEN {i}" for i in CODE.values()) + " ELSE -1 END"
     points = d.tenths("le.effective_points")
     pivot = _months(d.integer(f"COALESCE(SUM({points}) FILTER (WHERE le.month = %s), 0)") + " AS p{m}")
-    rule, group = "0", "le.cadre_id, le.category"
+    rule = "0"
     if rule_caps:
         rule = f"CASE WHEN le.rule_id IN ({', '.join(map(str, sorted(rule_caps)))}) THEN le.rule_id ELSE 0 END"
-        group += f", {rule}"
+    table = LedgerEntry._meta.db_table
     entries = (
-        f"SELECT le.cadre_id, {code} AS c, {rule} AS r, {pivot}\n  FROM {LedgerEntry._meta.db_table} le\n"
-        f"  WHERE le.status = %s AND le.month >= %s AND le.month <= %s {where}\n  GROUP BY {group}"
+        f"SELECT le.cadre_id AS cadre_id, {code} AS c, {rule} AS r, {pivot}\n  FROM {table} le\n"
+        f"  WHERE le.status = %s AND le.month >= %s AND le.month <= %s {where}\n  GROUP BY le.cadre_id, le.category, r"
     )
-    steps = [("rp", "MATERIALIZED ", entries)]
-    # 2. The rule caps.
     if rule_caps:
-        ctes, selects = _apply(d, "rp", "r", rule_caps, "r")
-    else:
-        ctes, selects = [], [f"SELECT cadre_id, c, {_months('p{m} AS k{m}')} FROM rp"]
-    steps += [*ctes, ("rk", "NOT MATERIALIZED ", _union(*selects))]
-    # 3. The category caps, on the sum of each capped category's rows; other categories pass on.
-    if category_caps:
-        codes = ", ".join(map(str, sorted(category_caps)))
-        sums = _months(d.integer("SUM(k{m})") + " AS p{m}")
-        steps.append(
-            ("cp", "MATERIALIZED ", f"SELECT cadre_id, c, {sums} FROM rk WHERE c IN ({codes}) GROUP BY cadre_id, c")
+        kept = {rule_id: _kept(d, "p{}".format, caps) for rule_id, caps in sorted(rule_caps.items())}
+        # r = 0, the rules without caps, pass first; each capped rule's clip is a branch of its own.
+        by_rule = {m: " ".join(f"WHEN {r} THEN {k[m - 1]}" for r, k in kept.items()) for m in MONTHS}
+        sums = ", ".join(
+            d.integer(f"SUM(CASE WHEN r = 0 THEN p{m} ELSE CASE r {by_rule[m]} ELSE p{m} END END)") + f" AS p{m}"
+            for m in MONTHS
         )
-        ctes, selects = _apply(d, "cp", "c", category_caps, "c", all_capped=True)
-        steps += [*ctes, ("ck", "", _union(f"SELECT * FROM rk WHERE c NOT IN ({codes})", *selects))]
-    else:
-        steps.append(("ck", "", "SELECT * FROM rk"))
-    # 4. Per cadre: each category's total, and each month's total of the deduction categories.
-    total = " + ".join(f"k{m}" for m in MONTHS)
-    columns = [f"SUM({total}) FILTER (WHERE c = {CODE[c]}) AS c{CODE[c]}" for c in CATEGORIES]
-    columns += [f"SUM(k{m}) FILTER (WHERE c >= {len(ADD)}) AS m{m}" for m in MONTHS]
-    ctes = ",\n".join(f"{name} AS {how}(\n  {sql}\n)" for name, how, sql in steps)
+        entries = f"SELECT cadre_id, c, {sums}\n  FROM ({entries}) rp\n  GROUP BY cadre_id, c"
+    # Per cadre: each category's total and each month's total of the deduction categories, after
+    # the category caps.
+    kept = {c: _kept(d, "p{}".format, category_caps.get(CODE[c], (None, None))) for c in CATEGORIES}
+    columns = [f"SUM({' + '.join(kept[c])}) FILTER (WHERE c = {CODE[c]}) AS c{CODE[c]}" for c in CATEGORIES]
+    capped = [c for c in DEDUCT_CATEGORIES if CODE[c] in category_caps]
+    for m in MONTHS:
+        month = f"p{m}"
+        if capped:
+            month = "CASE c " + " ".join(f"WHEN {CODE[c]} THEN {kept[c][m - 1]}" for c in capped) + f" ELSE p{m} END"
+        columns.append(f"SUM({month}) FILTER (WHERE c >= {len(ADD)}) AS m{m}")
     columns = ",\n  ".join(columns)
-    return f"WITH {ctes}\nSELECT cadre_id,\n  {columns}\nFROM ck GROUP BY cadre_id"
+    return f"SELECT cadre_id,\n  {columns}\nFROM ({entries}) cp GROUP BY cadre_id"
 
 
 def _head(year):
@@ -228,7 +197,9 @@ def ledger_totals(year, *, cadre_ids=None, cadre_id_range=None, part=None):
                 # The parts are the parallelism: each runs in one process, start to end. (One
                 # statement's parallel workers share only its scan; after them, its caps and sums
                 # run in one process while the others wait.)
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                # PostgreSQL cannot estimate "cadre_id % n = k" (it guesses 0.5 % of the entries) and
+                # would sort them all for a few groups, where hashing takes a fifth less.
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_sort = off")
         cursor.execute(sql, params)
         n = len(CATEGORIES)
         for cadre_id, *tenths in cursor.fetchall():
