@@ -41,7 +41,7 @@ def recompute_scores(job_id):
     cadres, 2 cores, a pool of 2), four slice tasks and a finishing one took 7.2 s against 4.4 s
     for this one task. Each slice scanned the whole ledger, and the finishing task read every
     summary again to grade the year and evaluate the flags alone. The parallelism is inside the
-    task: the ledger is read in ``LEDGER_PARTS`` statements side by side on their own connections,
+    task: the ledger is read in ``SCORING_LEDGER_PARTS`` statements side by side on their own connections,
     and the database writes while Python evaluates."""
     if not job_claim(job_id):
         return None

@@ -17,7 +17,7 @@ from assessments.models import (
     UnitExcellentQuota,
 )
 from assessments.scoring import bulk
-from assessments.scoring.compute import LEDGER_PARTS, recompute
+from assessments.scoring.compute import recompute
 from records.models import CadreStatus, Unit
 from tests.factories import make_cadre, make_unit
 from tests.scoring_data import entries, review, year_of_reviews
@@ -285,7 +285,9 @@ def test_a_year_without_ledger_points_leaves_the_ledger_out_of_the_score(world):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_ledger_read_on_a_second_connection_gives_the_year_one_connection_gives(scored, monkeypatch):
+@pytest.mark.parametrize("parts", [2, 3])
+def test_the_ledger_read_on_other_connections_gives_the_year_one_connection_gives(scored, monkeypatch, settings, parts):
+    settings.SCORING_LEDGER_PARTS = parts
     called = []
     call = bulk.Beside.call
 
@@ -297,7 +299,7 @@ def test_the_ledger_read_on_a_second_connection_gives_the_year_one_connection_gi
 
     recompute(2025)
 
-    assert called == ["ledger_totals"] * LEDGER_PARTS  # each part on a connection of its own
+    assert called == ["ledger_totals"] * parts  # each part on a connection of its own
     assert summary(scored.cadre_a).score == Decimal("94.10")
     assert summary(scored.cadre_b).month_deductions[4] == "-7.0"
     # A transaction that has written keeps its snapshot to itself: the ledger is read on its own
@@ -305,7 +307,7 @@ def test_the_ledger_read_on_a_second_connection_gives_the_year_one_connection_gi
     with transaction.atomic():
         Unit.objects.filter(pk=scored.county.pk).update(name="青山县")
         again = recompute(2025)
-    assert called == ["ledger_totals"] * LEDGER_PARTS
+    assert called == ["ledger_totals"] * parts
     assert (again["summaries_changed"], again["flags_changed"]) == (0, 0)
 
 

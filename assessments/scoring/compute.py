@@ -15,7 +15,7 @@ Only rows whose values change are written, so running it twice changes nothing t
 
 On PostgreSQL the database works in the background while Python does. The ledger statement runs
 on other connections that see what this transaction sees (``bulk.Beside``; a full run in
-``LEDGER_PARTS`` statements side by side) while this one reads the cadres, their reviews and what
+``ledger_parts()`` statements side by side) while this one reads the cadres, their reviews and what
 grading and the flags need, and builds the cadres' other columns. Then, on this connection and
 transaction (``bulk.Pipeline``), the flags' inputs are read while the year is graded, and the writes
 run while the flags are evaluated.
@@ -28,6 +28,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -54,15 +55,19 @@ from . import bulk
 from .ledger_sql import DEDUCT_CATEGORIES, ledger_totals
 
 ACTIVE = (CadreStatus.ACTIVE, CadreStatus.SECONDED)
-# A full recompute reads the ledger in this many statements side by side, on as many connections,
-# each over the cadres whose id leaves its remainder. One statement's parallel workers share only its
-# scan; its caps and sums then run in one process. Parted, all of it runs on every core the parts
-# get, at the price of each part scanning the entries (on 2 cores: 1.3 s against 1.8 s alone).
-LEDGER_PARTS = 2
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 ZERO = Decimal("0")
 LOCK_KEY = 0x5C0E0000  # + year: one recompute of a year at a time on PostgreSQL
+
+
+def ledger_parts():
+    """How many statements side by side, on as many connections, a full recompute reads the ledger
+    in, each over the cadres whose id leaves its remainder (``settings.SCORING_LEDGER_PARTS``). One
+    statement's parallel workers share only its scan; its caps and sums then run in one process.
+    Parted, all of it runs on every core the parts get, at the price of each part scanning the
+    entries (on 2 cores: 1.3 s against 1.8 s alone; three parts were slower there)."""
+    return max(1, settings.SCORING_LEDGER_PARTS)
 
 
 def _q(value, step):
@@ -230,7 +235,7 @@ def _start_components(year, *, unit=None, cadre_ids=None, beside=None):
     The ledger statement runs meanwhile: on ``beside``'s connections when they are available (the
     caller can then do other reads on its own connection before asking for the rows), else in the
     background of this one while the rows are built (``bulk.Pipeline``). Beside, the ledger of
-    every cadre is read in ``LEDGER_PARTS`` statements side by side, each over its share of the
+    every cadre is read in ``ledger_parts()`` statements side by side, each over its share of the
     cadres."""
     review_filter, cadre_filter = _target_filter(unit, cadre_ids)
     beside = beside if beside is not None and beside.available else None
@@ -238,7 +243,8 @@ def _start_components(year, *, unit=None, cadre_ids=None, beside=None):
     target = {} if cadre_ids is None and unit is None else None
     ledger = None
     if beside is not None and target is not None:
-        ledger = [beside.call(ledger_totals, year, **target, part=(k, LEDGER_PARTS)) for k in range(LEDGER_PARTS)]
+        parts = ledger_parts()
+        ledger = [beside.call(ledger_totals, year, **target, part=(k, parts)) for k in range(parts)]
     cadres = _cadres(cadre_filter)
     if not cadres:
         return cadres, dict

@@ -168,7 +168,7 @@ def ledger_totals(year, *, cadre_ids=None, cadre_id_range=None, part=None):
     Only cadres with confirmed entries in the year appear. ``months`` are the net points of the
     deduction categories (≤ 0 unless reversals outweigh them). Filter by ids or by an id range.
     ``part=(k, n)``: only the cadres whose id leaves k divided by n, for n statements run side by
-    side on n connections (``LEDGER_PARTS``). Three queries: the configured caps (two), then the
+    side on n connections (``compute.ledger_parts``). Three queries: the configured caps (two), then the
     totals.
     """
     where, extra = "", []
