@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,7 +16,18 @@ from records.selectors import scope_covers_county
 
 from ..forms import FLAG_FIELDS, MODEL_FIELDS, SchemeForm, SchemeYearForm
 from ..models import DEFAULT_FLAG_THRESHOLDS, ScoringScheme
+from ..selectors import reviews_visible_to
 from ..services import scheme_create, scheme_update
+
+
+def _reviews_of(user):
+    # Schemes are the county's, but the reviews using them are personnel data: a system admin of
+    # one township counts only their township's.
+    return reviews_visible_to(user, roles={Role.SYSADMIN})
+
+
+def _used(user):
+    return Count("reviews", filter=Q(reviews__in=_reviews_of(user).values("id")))
 
 
 @role_required(Role.SYSADMIN)
@@ -30,7 +41,7 @@ def scheme_list(request):
         year = form.cleaned_data["year"]
     schemes = (
         ScoringScheme.objects.filter(year=year, is_current=True)
-        .annotate(used=Count("reviews"))
+        .annotate(used=_used(request.user))
         .order_by("cadre_group", "unit_kind")
     )
     return render(
@@ -74,7 +85,7 @@ def scheme_detail(request, pk):
     scheme = get_object_or_404(ScoringScheme, pk=pk)
     versions = ScoringScheme.objects.filter(
         year=scheme.year, cadre_group=scheme.cadre_group, unit_kind=scheme.unit_kind
-    ).annotate(used=Count("reviews"))
+    ).annotate(used=_used(request.user))
     flags = [(field.label, scheme.flag_setting(name)) for name, field in FLAG_FIELDS.items()]
     return render(
         request,
@@ -82,7 +93,7 @@ def scheme_detail(request, pk):
         {
             "scheme": scheme,
             "versions": _changes(list(versions.order_by("-version"))),
-            "used": scheme.reviews.count(),
+            "used": _reviews_of(request.user).filter(scheme=scheme).count(),
             "flags": flags,
             "can_edit": scope_covers_county(request.user, {Role.SYSADMIN}),
         },
@@ -119,6 +130,8 @@ def scheme_edit(request, pk):
     if not scope_covers_county(request.user, {Role.SYSADMIN}):
         raise PermissionDenied
     scheme = get_object_or_404(ScoringScheme, pk=pk, is_current=True)
+    # Every review counts here: any one of them makes saving a new version, and only an admin of
+    # the whole county reaches this page.
     used = scheme.reviews.count()
     form = SchemeForm(request.POST or None, scheme=scheme)
     if request.method == "POST" and form.is_valid():

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import RECORD_ROLES, Role
-from accounts.roles import has_role
 from core.access import role_required
 from core.forms import apply_service_errors
 
@@ -70,11 +69,13 @@ def _changes(versions):
 @role_required(*RULE_READERS)
 @require_http_methods(["GET"])
 def rule_detail(request, code):
-    # The system admin keeps the rule book and sees its whole use; others count what they may see.
-    if has_role(request.user, Role.SYSADMIN):
-        used = Count("entries")
-    else:
-        used = Count("entries", filter=Q(entries__in=entries_visible_to(request.user).values("id")))
+    # The rule book is the county's, but its use is personnel data: each reader, a system admin
+    # included, counts only the entries of their own subtree (a reader of the whole county, all of
+    # them, without filtering millions of entries through their scope).
+    used = Count("entries")
+    if not scope_covers_county(request.user, RULE_READERS):
+        visible = entries_visible_to(request.user, roles=RULE_READERS)
+        used = Count("entries", filter=Q(entries__in=visible.values("id")))
     versions = _changes(list(PointRule.objects.filter(code=code).annotate(used=used).order_by("-version")))
     if not versions:
         raise Http404
