@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import AdminPasswordSetForm, AdminUserAddForm
 from .models import Role, RoleAssignment, User
-from .roles import has_role, scope_ids
+from .roles import has_role
+from .selectors import accounts_within_scope
 
 
 def _is_sysadmin(request):
@@ -62,18 +63,11 @@ class UserAdmin(SysadminModelAdmin, BaseUserAdmin):
             and RoleAssignment.objects.filter(user=obj, role__in=[Role.SECADMIN, Role.AUDITOR]).exists()
         ):
             return False
-        if obj is not None and obj.pk != request.user.pk and _holds_roles_beyond(obj, request.user):
+        # Nor are the accounts holding a role beyond a township system administrator's own scope.
+        if (
+            obj is not None
+            and obj.pk != request.user.pk
+            and not accounts_within_scope(request.user, Role.SYSADMIN).filter(pk=obj.pk).exists()
+        ):
             return False
         return super().has_change_permission(request, obj)
-
-
-def _holds_roles_beyond(user, admin_user):
-    """Whether ``user`` holds a role over a unit outside ``admin_user``'s system-administrator scope.
-
-    Setting someone's password is taking over their account: a system administrator of one township
-    would otherwise read, through a county committee member's account, what their own scope keeps
-    from them."""
-    from records.selectors import subtree_ids
-
-    within = subtree_ids(scope_ids(admin_user, {Role.SYSADMIN}))
-    return RoleAssignment.objects.filter(user=user).exclude(scope_id__in=within).exists()

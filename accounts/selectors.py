@@ -5,6 +5,39 @@ from django.contrib.auth import get_user_model
 from django.db.models import Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 
+from records.selectors import scope_covers_county, subtree_ids
+
+from .models import Role, RoleAssignment
+from .roles import has_role, scope_ids
+
+
+def accounts_within_scope(actor, role):
+    """The accounts ``actor`` manages as ``role``: those holding no role over a unit outside the actor's
+    subtree for ``role``.
+
+    Managing an account (setting its password, unlocking it) hands over what that account may read: an
+    administrator of one township would otherwise act through a county account. An account holding no
+    role reaches nothing, so it is within every such administrator's scope.
+    """
+    scopes = scope_ids(actor, {role})
+    if not scopes:
+        return get_user_model().objects.none()
+    beyond = RoleAssignment.objects.exclude(scope_id__in=subtree_ids(scopes)).values("user_id")
+    return get_user_model().objects.exclude(pk__in=beyond)
+
+
+def may_unlock(actor, username):
+    """Whether the security administrator ``actor`` may see and lift a lock on ``username``.
+
+    A username nobody has belongs to no unit: only a security administrator of the whole county sees
+    it, as only a county-wide auditor sees the events filed under no unit.
+    """
+    if not has_role(actor, Role.SECADMIN):
+        return False
+    if scope_covers_county(actor, {Role.SECADMIN}):
+        return True
+    return accounts_within_scope(actor, Role.SECADMIN).filter(username=username).exists()
+
 
 def locked_out_accounts():
     """The usernames axes refuses now: rows of {username, full_name, failures, last_attempt, ip_address},
@@ -29,3 +62,13 @@ def locked_out_accounts():
         )
         .order_by("-last_attempt", "username")
     )
+
+
+def locked_out_accounts_visible_to(user):
+    """The rows of ``locked_out_accounts`` for the usernames ``user`` may unlock (``may_unlock``)."""
+    locks = locked_out_accounts()
+    if not has_role(user, Role.SECADMIN):
+        return locks.none()
+    if scope_covers_county(user, {Role.SECADMIN}):
+        return locks
+    return locks.filter(username__in=accounts_within_scope(user, Role.SECADMIN).values("username"))

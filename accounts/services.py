@@ -11,6 +11,7 @@ from records.selectors import unit_in_scope
 
 from .models import ADMIN_ROLES, Role, RoleAssignment
 from .roles import has_role
+from .selectors import may_unlock
 
 
 def _check_grantor(actor, scope):
@@ -59,23 +60,37 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
         _sync_staff_flag(user)
 
 
-@transaction.atomic
 def account_unlock(*, actor, username: str) -> int:
     """Forget the failed logins of ``username`` so it may log in at once; the number of attempt records
-    removed, 0 when there was nothing to forget (then nothing is audited either: nothing changed)."""
+    removed, 0 when there was nothing to forget (then nothing is audited either: nothing changed).
+
+    A username outside the actor's scope (``may_unlock``) is refused, locked or not, and the refusal
+    audited outside the unlock's transaction.
+    """
     if not has_role(actor, Role.SECADMIN):
         raise PermissionDenied(_("Only a security administrator may unlock accounts."))
-    removed = axes_reset(username=username)
-    if removed:
-        # Unknown usernames lock too (someone guessing): the event then names no user row.
-        owner = get_user_model().objects.filter(username=username).first()
+    owner = get_user_model().objects.filter(username=username).first()
+    if not may_unlock(actor, username):
         audit_record(
-            action=Action.UPDATE,
+            action=Action.DENIED,
             instance=owner,
             model="accounts.user",
             user=actor,
-            note=f"account unlocked: {username} ({removed} failed-login records reset)"[:500],
+            success=False,
+            note=f"account unlock refused, outside the actor's scope: {username}"[:500],
         )
+        raise PermissionDenied(_("This account is outside your scope."))
+    with transaction.atomic():
+        removed = axes_reset(username=username)
+        if removed:
+            # Unknown usernames lock too (someone guessing): the event then names no user row.
+            audit_record(
+                action=Action.UPDATE,
+                instance=owner,
+                model="accounts.user",
+                user=actor,
+                note=f"account unlocked: {username} ({removed} failed-login records reset)"[:500],
+            )
     return removed
 
 

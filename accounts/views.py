@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from records.selectors import subtree_ids
 from .forms import LoginForm, RoleFilterForm, RoleGrantForm, UnlockForm
 from .models import Role, RoleAssignment
 from .roles import scope_ids
-from .selectors import locked_out_accounts
+from .selectors import locked_out_accounts_visible_to
 from .services import account_unlock, role_grant, role_revoke
 
 
@@ -109,8 +110,8 @@ def role_revoke_view(request, pk):
 @role_required(Role.SECADMIN)
 @require_http_methods(["GET"])
 def lockout_list(request):
-    # Accounts are county-level (User.audit_unit_id): every security administrator sees every lock.
-    return render(request, "accounts/lockout_list.html", {"page": paginate(request, locked_out_accounts())})
+    locks = locked_out_accounts_visible_to(request.user)
+    return render(request, "accounts/lockout_list.html", {"page": paginate(request, locks)})
 
 
 @role_required(Role.SECADMIN)
@@ -119,7 +120,14 @@ def lockout_unlock(request):
     form = UnlockForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an account to unlock."))
-    elif account_unlock(actor=request.user, username=form.cleaned_data["username"]):
+        return redirect("accounts:lockout-list")
+    try:
+        removed = account_unlock(actor=request.user, username=form.cleaned_data["username"])
+    except PermissionDenied:
+        # An account outside the scope is one the list does not show: answered as a missing one.
+        # The service has audited the refusal.
+        raise Http404 from None
+    if removed:
         messages.success(request, _("Account %(username)s unlocked.") % form.cleaned_data)
     else:
         messages.info(request, _("Account %(username)s was not locked (any more).") % form.cleaned_data)

@@ -3,7 +3,7 @@
 import contextlib
 import uuid
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,10 @@ class AuditContext:
     # Why the writes in the block were made (a correction's or withdrawal's reason): the note of
     # the events they record.
     note: str = ""
+    # The refusals (denied events) built while one request is served, shared by the contexts ``acting``
+    # derives from its own: the middleware records a refused write only when nothing in the request
+    # has. None outside a request.
+    refusals: list | None = field(default=None, compare=False)
 
 
 _current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())  # noqa: B039

@@ -56,6 +56,8 @@ def build_event(*, action, instance=None, changes=None, user=None, success=True,
         event.model = instance._meta.label_lower
         event.object_id = str(instance.pk)
         event.object_repr = str(instance)[:200]
+    if action == Action.DENIED and ctx.refusals is not None:
+        ctx.refusals.append(event)
     return event
 
 

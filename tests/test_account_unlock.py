@@ -8,9 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.selectors import locked_out_accounts
-from audit.models import AuditEvent
+from accounts.selectors import locked_out_accounts, locked_out_accounts_visible_to
+from audit.models import Action, AuditEvent
 from tests.conftest import PASSWORD
+from tests.factories import UserFactory, grant
 
 LOGIN = reverse("accounts:login")
 LIST = reverse("accounts:lockout-list")
@@ -24,6 +25,20 @@ def _login(username, password, ip="10.0.0.7"):
 def _fail(username, times=5, ip="10.0.0.7"):
     for _ in range(times):
         _login(username, "wrong-password", ip=ip)
+
+
+def _locked():
+    return {row["username"] for row in locked_out_accounts()}
+
+
+@pytest.fixture
+def town_secadmin(world):
+    return grant(UserFactory(username="secadmin_a"), "secadmin", world.town_a)
+
+
+@pytest.fixture
+def clerk_b(world):
+    return grant(UserFactory(username="clerk_b"), "clerk", world.town_b)
 
 
 def test_it_lists_a_locked_account_with_name_failures_time_and_address(world, as_user):
@@ -149,3 +164,64 @@ def test_the_list_is_paginated(world, as_user):
         _fail(f"guess{n:02d}")
     page = as_user(world.secadmin).get(LIST).context["page"]
     assert page.paginator.count == 21 and len(page) == 20
+
+
+def test_a_township_security_admin_sees_only_the_locks_of_accounts_within_their_township(
+    world, as_user, town_secadmin, clerk_b
+):
+    # clerk_ab is a clerk of both townships: one role beyond the township puts the account beyond it.
+    grant(grant(UserFactory(username="clerk_ab"), "clerk", world.town_a), "clerk", world.town_b)
+    for name in ("clerk_a", "reviewer_a", "outsider", "committee", "clerk_b", "clerk_ab", "no_such_user"):
+        _fail(name)
+
+    response = as_user(town_secadmin).get(LIST)
+
+    assert {row["username"] for row in response.context["page"]} == {"clerk_a", "reviewer_a", "outsider"}
+    for name in ("committee", "clerk_b", "clerk_ab", "no_such_user"):
+        assert name not in response.text
+
+
+def test_the_county_security_admin_sees_every_lock(world, as_user, clerk_b):
+    for name in ("clerk_a", "committee", "clerk_b", "no_such_user"):
+        _fail(name)
+    page = as_user(world.secadmin).get(LIST).context["page"]
+    assert {row["username"] for row in page} == {"clerk_a", "committee", "clerk_b", "no_such_user"}
+
+
+def test_a_township_security_admin_unlocks_an_account_of_their_township(world, as_user, town_secadmin):
+    _fail("clerk_a")
+    response = as_user(town_secadmin).post(UNLOCK, {"username": "clerk_a"})
+    assert response.status_code == 302 and _locked() == set()
+    assert AuditEvent.objects.get(note__contains="unlocked").actor_name == "secadmin_a"
+
+
+@pytest.mark.parametrize("name", ["committee", "clerk_b", "no_such_user"])
+def test_a_township_security_admin_cannot_unlock_beyond_their_township_and_the_refusal_is_audited(
+    world, as_user, town_secadmin, clerk_b, name
+):
+    _fail(name)
+
+    response = as_user(town_secadmin).post(UNLOCK, {"username": name})
+
+    assert response.status_code == 404
+    assert _locked() == {name}
+    assert not AuditEvent.objects.filter(note__contains="unlocked").exists()
+    [event] = AuditEvent.objects.filter(action=Action.DENIED)
+    assert (event.actor_name, event.success, event.model, event.unit_id) == ("secadmin_a", False, "accounts.user", None)
+    assert name in event.note
+
+
+def test_an_account_beyond_the_township_is_refused_even_when_it_is_not_locked(world, as_user, town_secadmin):
+    # Else "not locked" against 404 would tell which of the county's accounts are locked.
+    assert as_user(town_secadmin).post(UNLOCK, {"username": "committee"}).status_code == 404
+    assert AuditEvent.objects.filter(action=Action.DENIED, actor_name="secadmin_a").count() == 1
+
+
+def test_a_township_list_is_read_in_constant_queries_however_many_are_locked(
+    world, town_secadmin, clerk_b, django_assert_num_queries
+):
+    for name in ("clerk_a", "reviewer_a", "clerk_b", "committee", "nobody"):
+        _fail(name)
+    # The secadmin's roles, whether they cover the county, then the locks themselves.
+    with django_assert_num_queries(3):
+        assert {row["username"] for row in locked_out_accounts_visible_to(town_secadmin)} == {"clerk_a", "reviewer_a"}
