@@ -39,7 +39,7 @@ from .imports import CellWidget, ExcelDateWidget, RowError
 from .models import Cadre, EntryStatus, LedgerEntry, MonthClose, PointRule, UnitClosure
 from .selectors import units_visible_to
 from .selectors.ledger import fact_standing
-from .services.ledger import month_end, validate_points
+from .services.ledger import lock_months, month_end, validate_points
 
 logger = logging.getLogger(__name__)
 
@@ -312,6 +312,7 @@ def _closed_months(unit_ids, months):
     """(unit id, month) -> the name of the unit (itself or an ancestor) whose close locks it."""
     if not unit_ids or not months:
         return {}
+    lock_months(months)  # no close of these months commits while the import is under way
     closes = list(
         MonthClose.objects.filter(closed=True, month__in=months).values_list("unit_id", "month", "unit__name")
     )

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,7 +53,28 @@ def closing_unit(unit_id, month):
     return close.unit if close else None
 
 
+# The advisory-lock class of a ledger month (PostgreSQL's two-key form: this, then year * 100 + month).
+MONTH_LOCK = 0x5C0E
+
+
+def lock_months(months, *, exclusive=False):
+    """Serialise closing a month with the writes into it, until the transaction ends.
+
+    A write takes the month's lock shared before it checks that the month is open; a close takes it
+    exclusively before it checks the month's pending entries. Otherwise, on PostgreSQL, each would
+    decide on what the other has not committed yet: a pending entry would land in a month closed
+    meanwhile, where nobody could confirm, fix or withdraw it. Writes do not wait for one another.
+    SQLite's transactions (IMMEDIATE) are serialised already."""
+    if connection.vendor != "postgresql":
+        return
+    lock = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        for month in sorted(set(months)):  # always in the same order: no deadlock between writers
+            cursor.execute(f"SELECT {lock}(%s, %s)", [MONTH_LOCK, month.year * 100 + month.month])
+
+
 def _check_month_open(unit_id, month, field="occurred_on"):
+    lock_months([month])
     closer = closing_unit(unit_id, month)
     if closer is not None:
         raise ValidationError(
@@ -389,6 +410,7 @@ def entry_correct(*, actor, entry, reason, rule, points, facts, document_no, occ
 def month_close(*, actor, unit, month):
     month = month_start(month)
     require_role(actor, unit.pk, {Role.CLERK, Role.REVIEWER})
+    lock_months([month], exclusive=True)  # entries being written into the month are committed first
     closer = closing_unit(unit.pk, month)
     if closer is not None:
         raise ValidationError(
