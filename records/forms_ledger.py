@@ -5,9 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DateInput
+from .forms import DateInput, UnitChoiceField, list_filters
 from .models import PointRule, SanctionMeasure, TalkKind
 from .models.ledger import POINTS
+from .selectors import units_visible_to
+from .selectors.clashes import CLASH_ROLES
 from .services.ledger import month_end
 
 MATCHES_SHOWN = 5  # codes named when part of a name fits several rules
@@ -161,6 +163,17 @@ class SheetEntryForm(EntryForm):
         self.fields["rule"].help_text = ""
         today = timezone.localdate()
         self.fields["occurred_on"].initial = today if month <= today <= month_end(month) else month
+
+
+class ClashFilterForm(forms.Form):
+    unit = UnitChoiceField(queryset=None, label=_("Unit (with subunits)"), required=False, empty_label=_("All"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user, roles=CLASH_ROLES).order_by("depth", "order", "code")
+
+    def filters(self):
+        return list_filters(self)
 
 
 class ReverseForm(forms.Form):

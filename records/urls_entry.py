@@ -9,6 +9,7 @@ urlpatterns = [
     path("entries/<int:pk>/withdraw/", entries.entry_withdraw_view, name="entry-withdraw"),
     path("entries/<int:pk>/reverse/", entries.entry_reverse_view, name="entry-reverse"),
     path("entries/<int:pk>/correct/", entries.entry_correct_view, name="entry-correct"),
+    path("entries/clashes/", entries.entry_clashes, name="entry-clashes"),
     path("entries/<int:pk>/evidence/", attachments.entry_attachments, name="entry-attachments"),
     path("evidence/<int:pk>/", attachments.attachment_download, name="attachment-download"),
     path("evidence/<int:pk>/remove/", attachments.attachment_delete, name="attachment-delete"),

@@ -14,10 +14,12 @@ from ..models import (
     EntryStatus,
     FaultToleranceRuling,
     LedgerEntry,
+    MonthClose,
     PointRule,
     RuleCategory,
     Sanction,
     TalkRecord,
+    UnitClosure,
 )
 from ..points import Caps, Item, capped_totals
 from .roster import subtree_ids
@@ -143,6 +145,18 @@ def month_sheet(unit, month):
         counted = [e.effective_points for e in mine if e.status != EntryStatus.RETURNED]
         rows.append({"cadre": c, "entries": mine, "total": sum(counted, Decimal("0"))})
     return rows
+
+
+def month_close_of(unit_id, month):
+    """The close that locks ``unit_id``'s month (its own or an ancestor's) with who closed it and
+    when, or None while the month is open: ``services.ledger.closing_unit`` with its row."""
+    ancestors = UnitClosure.objects.filter(descendant_id=unit_id).values("ancestor_id")
+    return (
+        MonthClose.objects.filter(closed=True, month=month, unit_id__in=ancestors)
+        .select_related("unit", "closed_by")
+        .order_by("pk")
+        .first()
+    )
 
 
 def sanctions_of(cadre):

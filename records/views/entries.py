@@ -19,14 +19,22 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import RECORD_ROLES, Role
 from core.access import role_required
 from core.forms import apply_service_errors
+from core.paging import paginate
 
 from ..access import get_cadre_for_user, get_entry_for_user, get_unit_for_user
-from ..forms_ledger import CorrectForm, EntryForm, ReverseForm, SheetEntryForm, rule_label
+from ..forms_ledger import ClashFilterForm, CorrectForm, EntryForm, ReverseForm, SheetEntryForm, rule_label
 from ..models import CadreStatus, EntryStatus, LedgerEntry, PointRule
 from ..selectors import unit_in_scope
-from ..selectors.ledger import cadre_year, month_running_total, month_sheet, sanctions_of, talks_of
+from ..selectors.clashes import clashing_entries, fact_clashes, units_entered_by
+from ..selectors.ledger import (
+    cadre_year,
+    month_close_of,
+    month_running_total,
+    month_sheet,
+    sanctions_of,
+    talks_of,
+)
 from ..services.ledger import (
-    closing_unit,
     entry_correct,
     entry_create,
     entry_reverse,
@@ -313,6 +321,24 @@ def _sheet_defaults(request, month):
     return initial
 
 
+def _refuse_closed_meanwhile(form, close, month):
+    """Refuse the posted row of a month closed since the sheet was opened, keeping what was typed:
+    the clerk copies it, or enters it again once a reviewer has reopened the month."""
+    form.add_error(None, _("%(month)s is closed; no new entries.") % {"month": f"{month:%Y-%m}"})
+    form.add_error(
+        None,
+        _(
+            "It was closed for %(unit)s by %(who)s at %(when)s, while this row was being typed. Nothing was "
+            "saved: the row is kept below, to copy, or to add again once a reviewer has reopened the month."
+        )
+        % {
+            "unit": close.unit.name,
+            "who": close.closed_by,
+            "when": f"{timezone.localtime(close.closed_at):%Y-%m-%d %H:%M}",
+        },
+    )
+
+
 @role_required(*RECORD_ROLES)
 @require_http_methods(["GET"])
 def month_sheet_current(request, pk):
@@ -331,17 +357,17 @@ def month_sheet_view(request, pk, month):
     can_enter = unit_in_scope(request.user, unit.pk, roles={Role.CLERK})
     if request.method == "POST" and not can_enter:
         raise PermissionDenied
-    closer = closing_unit(unit.pk, month)
-    if request.method == "POST" and closer is not None:
-        messages.error(request, _("%(month)s is closed; no new entries.") % {"month": f"{month:%Y-%m}"})
-        return redirect(_sheet_url(unit, month))
+    close = month_close_of(unit.pk, month)
     # A month to come takes no entries (their dates cannot be in the future): no form to fail on.
     not_begun = month > month_start(timezone.localdate())
     form = None
-    if can_enter and closer is None and not not_begun:
+    # A closed month offers no form, but a row posted to it is shown again, refused (see below).
+    if can_enter and not not_begun and (close is None or request.method == "POST"):
         cadres = unit.cadres.filter(status__in=[CadreStatus.ACTIVE, CadreStatus.SECONDED]).order_by("staff_no")
         form = SheetEntryForm(request.POST or None, cadres=cadres, month=month, initial=_sheet_defaults(request, month))
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and close is not None:
+            _refuse_closed_meanwhile(form, close, month)
+        elif request.method == "POST" and form.is_valid():
             cadre = form.cleaned_data["cadre"]
             try:
                 entry = entry_create(actor=request.user, cadre=cadre, month=month, **form.entry_values())
@@ -358,6 +384,7 @@ def month_sheet_view(request, pk, month):
                 return redirect(
                     _sheet_url(unit, month, cadre=cadre.pk, rule=entry.rule_code, on=entry.occurred_on.isoformat())
                 )
+    clashes = fact_clashes(request.user, unit=unit, subunits=False)  # the cadres the sheet lists
     return render(
         request,
         "records/month_sheet.html",
@@ -365,8 +392,9 @@ def month_sheet_view(request, pk, month):
             "unit": unit,
             "month": month,
             "rows": month_sheet(unit, month),
-            "closer": closer,
+            "closer": close.unit if close else None,
             "not_begun": not_begun,
+            "clashes": len(clashes),
             "form": form,
             "can_enter": can_enter,
             "previous": _shift(month, -1),
@@ -374,3 +402,21 @@ def month_sheet_view(request, pk, month):
             "sheet_url": _sheet_url(unit, month),
         },
     )
+
+
+# --- facts scored twice ---------------------------------------------------------------------------------
+
+
+@role_required(Role.CLERK, Role.REVIEWER)
+@require_http_methods(["GET"])
+def entry_clashes(request):
+    """Entries scoring a fact another entry scores too (same cadre, rule and canonical 文号, as
+    migration records.0005 left them), to be withdrawn or corrected."""
+    form = ClashFilterForm(request.GET or None, user=request.user)
+    clashes = fact_clashes(request.user, unit=form.filters().get("unit"))
+    page = paginate(request, clashing_entries(request.user, clashes))
+    writable = units_entered_by(request.user, {e.cadre.unit_id for e in page})
+    for e in page:
+        e.twins = clashes[e.pk]
+        e.can_edit = e.cadre.unit_id in writable
+    return render(request, "records/entry_clashes.html", {"form": form, "page": page})
