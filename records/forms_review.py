@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -84,6 +85,21 @@ class DecisionForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Reason for reopening"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CompletionFilterForm(FilterForm):
+    """The year of the 纪实完成情况 page: from 2000 up to next year."""
+
+    year = forms.IntegerField(label=_("year"), required=False, min_value=2000)
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The upper bound moves with the date, so it cannot be given in the declaration.
+        last = today.year + 1
+        year = self.fields["year"]
+        year.max_value = last
+        year.validators.append(MaxValueValidator(last))
+        year.widget.attrs["max"] = last
 
 
 # --- Fault tolerance -----------------------------------------------------------------------------

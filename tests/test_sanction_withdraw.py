@@ -56,7 +56,7 @@ def test_withdrawing_deletes_the_sanction_and_audits_its_values_with_the_reason(
 def test_the_reason_is_required(world, sanction, reason):
     with translation.override("en"), pytest.raises(ValidationError) as exc:
         sanction_withdraw(actor=world.clerk, sanction=sanction, reason=reason)
-    assert exc.value.message_dict["reason"] == ["Say why the sanction is withdrawn."]
+    assert exc.value.message_dict["reason"] == ["Say why the sanction is deleted as entered by mistake."]
     assert Sanction.objects.filter(pk=sanction.pk).exists()
 
 
@@ -109,7 +109,7 @@ def test_it_withdraws_the_sanction(world, as_en, sanction):
     assert response.status_code == 302
     assert response.url == reverse("records:cadre-detail", args=[world.cadre_a.pk]) + "#sanctions"
     assert not Sanction.objects.filter(pk=sanction.pk).exists()
-    assert "Sanction withdrawn." in client.get(response.url).text
+    assert "The sanction entered by mistake was deleted." in client.get(response.url).text
     assert AuditEvent.objects.get(action=Action.DELETE, model="records.sanction").note == "录入对象错误"
 
 

@@ -99,7 +99,7 @@ def sanction_withdraw(*, actor, sanction, reason):
     """Delete a sanction entered by mistake; its values and ``reason`` stay in the audit log."""
     sanction = _lock_sanction(sanction)
     require_role(actor, sanction.cadre.unit_id, {Role.CLERK})
-    reason = _required(reason, "reason", _("Say why the sanction is withdrawn."))
+    reason = _required(reason, "reason", _("Say why the sanction is deleted as entered by mistake."))
     years = _touched_years(sanction)
     with acting(user=actor, note=reason):
         sanction.delete()

@@ -17,7 +17,7 @@ from core.forms import apply_service_errors
 from core.paging import paginate
 
 from ..access import get_unit_for_user
-from ..forms_review import DecisionForm, ReopenForm, ReviewFilterForm
+from ..forms_review import CompletionFilterForm, DecisionForm, ReopenForm, ReviewFilterForm
 from ..models import EntryStatus, MonthClose
 from ..selectors import subtree_ids
 from ..selectors.completion import completion_grid
@@ -145,26 +145,22 @@ def review_queue_view(request):
 # --- 纪实完成情况 and month close ------------------------------------------------------------------
 
 
-def _year(value, today):
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return today.year
-    return year if 2000 <= year <= today.year + 1 else today.year
-
-
 @role_required(*RECORD_ROLES)
 @require_http_methods(["GET"])
 def completion_view(request):
     today = timezone.localdate()
-    year = _year(request.GET.get("year"), today)
+    # A bad year is shown beside the field; the page keeps showing this year meanwhile.
+    form = CompletionFilterForm(request.GET or None, today=today, initial={"year": today.year})
+    year = form.filters().get("year", today.year)
+    bounds = form.fields["year"]
     return render(
         request,
         "records/completion.html",
         {
+            "form": form,
             "year": year,
-            "previous_year": year - 1,
-            "next_year": year + 1 if year < today.year + 1 else None,
+            "previous_year": year - 1 if year > bounds.min_value else None,
+            "next_year": year + 1 if year < bounds.max_value else None,
             "grid": completion_grid(request.user, year, today=today),
             "months": range(1, 13),
         },

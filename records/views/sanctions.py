@@ -71,13 +71,16 @@ def sanction_withdraw_view(request, pk):
     sanction = get_sanction_for_user(request.user, pk, write=True)
     cadre = sanction.cadre
     form = WithdrawForm(request.POST or None)
+    # Not 撤回 (withdraw) as for a ledger entry or a talk record, nor 撤销 (the formal revocation of
+    # a sanction decided, which this is not): a record entered by mistake is deleted.
+    form.fields["reason"].label = _("reason for deleting")
     if request.method == "POST" and form.is_valid():
         try:
             sanction_withdraw(actor=request.user, sanction=sanction, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Sanction withdrawn."))
+            messages.success(request, _("The sanction entered by mistake was deleted."))
             return redirect(_section_url(cadre, "sanctions"))
     return render(request, "records/sanction_withdraw.html", {"form": form, "cadre": cadre, "sanction": sanction})
 
