@@ -245,6 +245,19 @@ def _ours(year):
     )
 
 
+# The raw statements' INSERT: the columns a summary cannot lack, then (after the ledger's columns)
+# the values every row of theirs shares, and the ledger's columns overwritten on conflict.
+_INSERT = """INSERT INTO assessments_annualsummary (
+  cadre_id, year, unit_id, category, on_probation, ledger_add, ledger_deduct, ledger_net,
+  ledger_by_category, month_deductions, q1_grade, q2_grade, q3_grade, q4_grade, review_ids,
+  unit_size, category_size, excellent_share, suggested_grade, grade_notes, final_grade, final_note,
+  computed_at)"""
+_REST = "'', '', '', '', '[]', 0, 0, 0.2, '', '[]', '', '', now()"
+_UPDATE = """ON CONFLICT (cadre_id, year) DO UPDATE SET
+  unit_id = EXCLUDED.unit_id, category = EXCLUDED.category, on_probation = EXCLUDED.on_probation,
+  ledger_add = EXCLUDED.ledger_add, ledger_deduct = EXCLUDED.ledger_deduct, ledger_net = EXCLUDED.ledger_net,"""
+
+
 def _raw(year):
     """The ledger part alone, as one statement: each cadre's added, deducted and net points of the
     year (no caps), upserted into the summaries with the columns a summary cannot lack."""
@@ -255,13 +268,9 @@ def _raw(year):
     add = sorted(ADD_CATEGORIES)
     placeholders = ", ".join(["%s"] * len(add))
     sql = f"""
-INSERT INTO assessments_annualsummary (
-  cadre_id, year, unit_id, category, on_probation, ledger_add, ledger_deduct, ledger_net,
-  ledger_by_category, month_deductions, q1_grade, q2_grade, q3_grade, q4_grade, review_ids,
-  unit_size, category_size, excellent_share, suggested_grade, grade_notes, final_grade, final_note,
-  computed_at)
+{_INSERT}
 SELECT e.cadre_id, %s, c.unit_id, c.category, c.on_probation, e.added, e.deducted, e.added + e.deducted,
-  '{{}}', '[]', '', '', '', '', '[]', 0, 0, 0.2, '', '[]', '', '', now()
+  '{{}}', '[]', {_REST}
 FROM (
   SELECT cadre_id,
     COALESCE(SUM(effective_points) FILTER (WHERE category IN ({placeholders})), 0) AS added,
@@ -270,9 +279,7 @@ FROM (
   WHERE status = 'confirmed' AND month >= %s AND month <= %s
   GROUP BY cadre_id
 ) e JOIN records_cadre c ON c.id = e.cadre_id
-ON CONFLICT (cadre_id, year) DO UPDATE SET
-  unit_id = EXCLUDED.unit_id, category = EXCLUDED.category, on_probation = EXCLUDED.on_probation,
-  ledger_add = EXCLUDED.ledger_add, ledger_deduct = EXCLUDED.ledger_deduct, ledger_net = EXCLUDED.ledger_net,
+{_UPDATE}
   computed_at = EXCLUDED.computed_at
 """  # noqa: S608 (placeholders only)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -304,18 +311,12 @@ def _raw_capped(year):
     by_category = ", ".join(f"'{c}', round(NULLIF(t.c{code[c]}, 0) / 10.0, 1)::text" for c in ledger_sql.CATEGORIES)
     months = ", ".join(f"{points(f't.m{m}')}::text" for m in ledger_sql.MONTHS)
     sql = f"""
-INSERT INTO assessments_annualsummary (
-  cadre_id, year, unit_id, category, on_probation, ledger_add, ledger_deduct, ledger_net,
-  ledger_by_category, month_deductions, q1_grade, q2_grade, q3_grade, q4_grade, review_ids,
-  unit_size, category_size, excellent_share, suggested_grade, grade_notes, final_grade, final_note,
-  computed_at)
+{_INSERT}
 SELECT t.cadre_id, %s, c.unit_id, c.category, c.on_probation, {points(added)}, {points(deducted)},
   {points(f"{added} + {deducted}")}, jsonb_strip_nulls(jsonb_build_object({by_category})),
-  jsonb_build_array({months}), '', '', '', '', '[]', 0, 0, 0.2, '', '[]', '', '', now()
+  jsonb_build_array({months}), {_REST}
 FROM ({select}) t JOIN records_cadre c ON c.id = t.cadre_id
-ON CONFLICT (cadre_id, year) DO UPDATE SET
-  unit_id = EXCLUDED.unit_id, category = EXCLUDED.category, on_probation = EXCLUDED.on_probation,
-  ledger_add = EXCLUDED.ledger_add, ledger_deduct = EXCLUDED.ledger_deduct, ledger_net = EXCLUDED.ledger_net,
+{_UPDATE}
   ledger_by_category = EXCLUDED.ledger_by_category, month_deductions = EXCLUDED.month_deductions,
   computed_at = EXCLUDED.computed_at
 """  # noqa: S608 (codes and column names only; the values are parameters)

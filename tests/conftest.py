@@ -84,6 +84,12 @@ def world(db):
 
 
 @pytest.fixture
+def town_sysadmin(world):
+    """A system administrator of township A only (county-wide settings and accounts are beyond them)."""
+    return grant(UserFactory(username="sysadmin_a"), "sysadmin", world.town_a)
+
+
+@pytest.fixture
 def as_user(client):
     def login(user):
         client.force_login(user)

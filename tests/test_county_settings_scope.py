@@ -14,7 +14,7 @@ from assessments.services import scheme_default, scheme_update
 from audit.models import Action, AuditEvent
 from records.models import CategoryCap, PointRule
 from records.services.rules import rule_revise
-from tests.factories import UserFactory, grant, rule
+from tests.factories import rule
 from tests.test_rule_book_views import _rule_form
 from tests.test_scheme_views import edit_form
 
@@ -23,11 +23,6 @@ from tests.test_scheme_views import edit_form
 def today():
     with time_machine.travel(datetime(2026, 11, 21, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         yield
-
-
-@pytest.fixture
-def town_sysadmin(world):
-    return grant(UserFactory(username="sysadmin_a"), "sysadmin", world.town_a)
 
 
 def test_a_township_system_admin_cannot_create_a_rule_and_the_refusal_is_audited(world, as_user, town_sysadmin):

@@ -113,9 +113,10 @@ def test_an_entry_cancelled_by_its_reversal_no_longer_clashes(world):
     assert set(fact_clashes(world.clerk)) == {kept.pk, left.pk}
 
 
-def test_a_correction_is_not_a_clash_with_the_entry_it_corrects(world):
+def _corrected_under_its_own_number(world):
+    """A confirmed entry and (its reversal, its correction), the correction under the same 文号."""
     entry = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, document_no="青政〔2026〕1号")
-    entry_correct(
+    return entry, entry_correct(
         actor=world.clerk,
         entry=entry,
         reason="分值录入错误",
@@ -125,22 +126,16 @@ def test_a_correction_is_not_a_clash_with_the_entry_it_corrects(world):
         document_no="青政〔2026〕1号",
         occurred_on=date(2026, 3, 10),
     )
+
+
+def test_a_correction_is_not_a_clash_with_the_entry_it_corrects(world):
+    _corrected_under_its_own_number(world)
     assert fact_clashes(world.clerk) == {}
 
 
 def test_a_correction_beside_an_entry_it_no_longer_replaces_is_a_clash(world):
     # Its reversal returned, the original counts again beside the correction, under the same number.
-    entry = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, document_no="青政〔2026〕1号")
-    reversal, correction = entry_correct(
-        actor=world.clerk,
-        entry=entry,
-        reason="分值录入错误",
-        rule=rule("JN04"),
-        points=1,
-        facts="完成重点项目攻坚",
-        document_no="青政〔2026〕1号",
-        occurred_on=date(2026, 3, 10),
-    )
+    entry, (reversal, correction) = _corrected_under_its_own_number(world)
     entry_return(actor=world.reviewer, entry=reversal, reason="不必更正")
     assert set(fact_clashes(world.clerk)) == {entry.pk, correction.pk}
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from assessments.models import ScoringScheme
 from assessments.services import review_cycle_open, scheme_update
-from tests.factories import UserFactory, grant
 
 LIST = reverse("assessments:scheme-list")
 
@@ -18,11 +17,6 @@ LIST = reverse("assessments:scheme-list")
 def today():
     with time_machine.travel(datetime(2026, 11, 21, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         yield
-
-
-@pytest.fixture
-def township_sysadmin(world):
-    return grant(UserFactory(username="sysadmin_a"), "sysadmin", world.town_a)
 
 
 @pytest.fixture
@@ -36,25 +30,25 @@ def detail(scheme):
     return reverse("assessments:scheme-detail", args=[scheme.pk])
 
 
-def test_the_list_counts_only_the_reviews_in_the_admins_township(world, as_user, township_sysadmin, scheme):
-    response = as_user(township_sysadmin).get(LIST)
+def test_the_list_counts_only_the_reviews_in_the_admins_township(world, as_user, town_sysadmin, scheme):
+    response = as_user(town_sysadmin).get(LIST)
 
     assert response.status_code == 200
     assert [s.used for s in response.context["schemes"]] == [2]
 
 
-def test_the_detail_counts_only_the_reviews_in_the_admins_township(world, as_user, township_sysadmin, scheme):
-    response = as_user(township_sysadmin).get(detail(scheme))
+def test_the_detail_counts_only_the_reviews_in_the_admins_township(world, as_user, town_sysadmin, scheme):
+    response = as_user(town_sysadmin).get(detail(scheme))
 
     assert response.status_code == 200
     assert response.context["used"] == 2
     assert [v.used for v in response.context["versions"]] == [2]
 
 
-def test_every_version_in_the_history_is_counted_within_the_township(world, as_user, township_sysadmin, scheme):
+def test_every_version_in_the_history_is_counted_within_the_township(world, as_user, town_sysadmin, scheme):
     v2 = scheme_update(actor=world.sysadmin, scheme=scheme, good_quota="0.35")
 
-    response = as_user(township_sysadmin).get(detail(v2))
+    response = as_user(town_sysadmin).get(detail(v2))
 
     assert [(v.version, v.used) for v in response.context["versions"]] == [(2, 0), (1, 2)]
     assert response.context["used"] == 0

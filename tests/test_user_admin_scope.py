@@ -8,11 +8,6 @@ from tests.factories import UserFactory, grant
 NEW_PASSWORD = "Xq7#mLp2$vR9wT"
 
 
-@pytest.fixture
-def town_sysadmin(world):
-    return grant(UserFactory(username="sysadmin_a"), "sysadmin", world.town_a)
-
-
 def _set_password(client, user):
     return client.post(
         f"/admin/accounts/user/{user.pk}/password/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
