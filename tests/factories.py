@@ -96,6 +96,31 @@ def make_entry(cadre, *, by, code="JN04", points="2", occurred_on=None, document
     )
 
 
+def make_sanction(
+    cadre, *, by, measure=("党纪处分", "警告"), decided_on=date(2026, 3, 15), document_no=None, reason="违反工作纪律"
+):
+    """A sanction recorded through the service by clerk ``by``; ``measure`` is its (kind, name)."""
+    from records.models import SanctionMeasure
+    from records.services.sanctions import sanction_create
+
+    kind, name = measure
+    return sanction_create(
+        actor=by,
+        cadre=cadre,
+        measure=SanctionMeasure.objects.get(kind=kind, name=name),
+        decided_on=decided_on,
+        document_no=document_no if document_no is not None else f"青纪〔{decided_on.year}〕{next(_staff)}号",
+        reason=reason,
+    )
+
+
+def make_talk(cadre, *, by, kind="函询", held_on=date(2026, 5, 1), talker="县纪委", summary="函询核实"):
+    """A talk record entered through the service by clerk ``by``."""
+    from records.services.sanctions import talk_create
+
+    return talk_create(actor=by, cadre=cadre, kind=kind, held_on=held_on, talker=talker, summary=summary)
+
+
 def confirmed_entry(cadre, *, by, reviewer, **kwargs):
     from records.services.ledger import entry_confirm
 

@@ -8,7 +8,7 @@ import time_machine
 
 from audit.models import Action, AuditEvent
 from records.models import Sanction, SanctionMeasure, TalkRecord
-from records.services.sanctions import sanction_create, talk_create
+from tests.factories import make_sanction, make_talk
 
 SANCTIONS = "/api/v1/sanctions/"
 TALKS = "/api/v1/talks/"
@@ -26,10 +26,10 @@ def _measure(kind, name):
 
 
 def _sanction(actor, cadre, document_no="青纪诫〔2026〕1号"):
-    return sanction_create(
-        actor=actor,
-        cadre=cadre,
-        measure=_measure("诫勉", "诫勉"),
+    return make_sanction(
+        cadre,
+        by=actor,
+        measure=("诫勉", "诫勉"),
         decided_on=date(2026, 2, 1),
         document_no=document_no,
         reason="履职不力",
@@ -37,9 +37,7 @@ def _sanction(actor, cadre, document_no="青纪诫〔2026〕1号"):
 
 
 def _talk(actor, cadre):
-    return talk_create(
-        actor=actor, cadre=cadre, kind="谈心谈话", held_on=date(2026, 5, 2), talker="党委书记", summary="谈心"
-    )
+    return make_talk(cadre, by=actor, kind="谈心谈话", held_on=date(2026, 5, 2), talker="党委书记", summary="谈心")
 
 
 @pytest.fixture

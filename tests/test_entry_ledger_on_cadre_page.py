@@ -102,11 +102,10 @@ def test_read_only_roles_see_no_actions(world, as_en):
     assert reverse("records:talk-new", args=[world.cadre_a.pk]) not in text
 
 
-def test_it_links_a_reversal_and_a_correction_to_the_original(world, as_en):
-    reversed_one = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer)
-    reversal = entry_reverse(actor=world.clerk, entry=reversed_one, reason="重复录入")
+def _corrected(world):
+    """A confirmed entry and (its reversal, its correction), the correction under the same 文号."""
     corrected = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, points="3")
-    back, correction = entry_correct(
+    return corrected, entry_correct(
         actor=world.clerk,
         entry=corrected,
         reason="分值有误",
@@ -116,6 +115,12 @@ def test_it_links_a_reversal_and_a_correction_to_the_original(world, as_en):
         document_no=corrected.document_no,
         occurred_on=corrected.occurred_on,
     )
+
+
+def test_it_links_a_reversal_and_a_correction_to_the_original(world, as_en):
+    reversed_one = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer)
+    reversal = entry_reverse(actor=world.clerk, entry=reversed_one, reason="重复录入")
+    corrected, (back, correction) = _corrected(world)
     text = as_en(world.clerk).get(_url(world.cadre_a)).text
     assert f'<a class="badge info" href="#entry-{reversed_one.pk}">Reversal</a>' in text
     assert f'Reversed: <a href="#entry-{reversal.pk}">' in text
@@ -129,17 +134,7 @@ def test_it_links_a_reversal_and_a_correction_to_the_original(world, as_en):
 
 
 def test_a_returned_reversal_shows_on_the_original_with_its_reason_and_the_way_out(world, as_en):
-    corrected = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, points="3")
-    back, correction = entry_correct(
-        actor=world.clerk,
-        entry=corrected,
-        reason="分值有误",
-        rule=rule("JN04"),
-        points=1,
-        facts="更正后的事由",
-        document_no=corrected.document_no,
-        occurred_on=corrected.occurred_on,
-    )
+    corrected, (back, correction) = _corrected(world)
     entry_return(actor=world.reviewer, entry=back, reason="分值无误，不应更正")
     withdraw = reverse("records:entry-withdraw", args=[back.pk])
     text = as_en(world.clerk).get(_url(world.cadre_a)).text

@@ -268,17 +268,8 @@ def test_a_pending_entry_is_not_reversed(world):
 
 
 def test_a_correction_is_a_reversal_plus_a_linked_new_entry(world):
-    entry = confirmed_entry(world.cadre_a, by=world.clerk, reviewer=world.reviewer, points="3")
-    reversal, correction = entry_correct(
-        actor=world.clerk,
-        entry=entry,
-        reason="分值录入错误",
-        rule=entry.rule,
-        points=D("2"),
-        facts=entry.facts,
-        document_no=entry.document_no,
-        occurred_on=entry.occurred_on,
-    )
+    reversal, correction = _corrected(world)
+    entry = LedgerEntry.objects.get(pk=reversal.reverses_id)
     assert correction.corrects == entry and reversal.reverses == entry
     assert correction.document_no == entry.document_no
     assert LedgerEntry.objects.count() == 3

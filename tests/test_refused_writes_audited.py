@@ -16,9 +16,8 @@ from django.urls import reverse
 from audit.middleware import AuditContextMiddleware
 from audit.models import Action, AuditEvent
 from audit.services import audit_record
-from records.models import Cadre, Sanction, SanctionMeasure
-from records.services.sanctions import sanction_create
-from tests.factories import UserFactory, grant
+from records.models import Cadre, Sanction
+from tests.factories import UserFactory, grant, make_sanction
 from tests.test_cadre_edit import _form
 
 
@@ -30,10 +29,10 @@ def today():
 
 @pytest.fixture
 def sanction_b(world):
-    return sanction_create(
-        actor=world.county_clerk,
-        cadre=world.cadre_b,
-        measure=SanctionMeasure.objects.get(kind="诫勉", name="诫勉"),
+    return make_sanction(
+        world.cadre_b,
+        by=world.county_clerk,
+        measure=("诫勉", "诫勉"),
         decided_on=date(2026, 2, 1),
         document_no="青纪诫〔2026〕1号",
         reason="履职不力",

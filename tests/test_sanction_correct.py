@@ -11,7 +11,8 @@ from django.utils import translation
 
 from audit.models import Action, AuditEvent
 from records.models import Sanction, SanctionMeasure
-from records.services.sanctions import sanction_correct, sanction_create
+from records.services.sanctions import sanction_correct
+from tests.factories import make_sanction
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -29,13 +30,14 @@ def _measure(kind, name):
 @pytest.fixture
 def sanction(world):
     # Entered as an admonition (6 months, 优秀 not barred) where the decision was a removal.
-    return sanction_create(
-        actor=world.clerk,
-        cadre=world.cadre_a,
-        measure=_measure("诫勉", "诫勉"),
-        decided_on=date(2026, 3, 15),
-        document_no="青组〔2026〕5号",
-        reason="履职不力",
+    return make_sanction(
+        world.cadre_a, by=world.clerk, measure=("诫勉", "诫勉"), document_no="青组〔2026〕5号", reason="履职不力"
+    )
+
+
+def _sanction_of_township_b(world):
+    return make_sanction(
+        world.cadre_b, by=world.county_clerk, measure=("诫勉", "诫勉"), document_no="青组〔2026〕7号", reason="x"
     )
 
 
@@ -128,13 +130,8 @@ def test_the_document_number_is_kept_in_its_canonical_form(world, sanction):
 
 def test_a_correction_into_a_sanction_already_recorded_is_refused_in_chinese(world, sanction):
     removal = _measure("组织处理", "免职")
-    sanction_create(
-        actor=world.clerk,
-        cadre=world.cadre_a,
-        measure=removal,
-        decided_on=date(2026, 3, 15),
-        document_no="青组〔2026〕5号",
-        reason="履职不力",
+    make_sanction(
+        world.cadre_a, by=world.clerk, measure=("组织处理", "免职"), document_no="青组〔2026〕5号", reason="履职不力"
     )
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
         _correct(world, sanction, measure=removal)
@@ -145,14 +142,7 @@ def test_a_correction_into_a_sanction_already_recorded_is_refused_in_chinese(wor
 def test_only_a_clerk_whose_scope_covers_the_cadre_corrects(world, sanction):
     with pytest.raises(PermissionDenied):
         _correct(world, sanction, actor=world.reviewer)
-    sanction_b = sanction_create(
-        actor=world.county_clerk,
-        cadre=world.cadre_b,
-        measure=_measure("诫勉", "诫勉"),
-        decided_on=date(2026, 3, 15),
-        document_no="青组〔2026〕7号",
-        reason="x",
-    )
+    sanction_b = _sanction_of_township_b(world)
     with pytest.raises(PermissionDenied):
         _correct(world, sanction_b)
     assert _unchanged(sanction) and _unchanged(sanction_b)
@@ -162,13 +152,8 @@ def test_the_scores_are_refreshed_for_the_years_the_sanction_touched_and_touches
     world, queued, django_capture_on_commit_callbacks
 ):
     # 记过 decided 2025-03-15 bars promotion until 2026-03-14: it touched 2025 and 2026.
-    sanction = sanction_create(
-        actor=world.clerk,
-        cadre=world.cadre_a,
-        measure=_measure("政务处分", "记过"),
-        decided_on=date(2025, 3, 15),
-        document_no="青纪〔2025〕3号",
-        reason="违规",
+    sanction = make_sanction(
+        world.cadre_a, by=world.clerk, measure=("政务处分", "记过"), decided_on=date(2025, 3, 15), reason="违规"
     )
     assert queued == []
     with django_capture_on_commit_callbacks(execute=True):
@@ -255,14 +240,7 @@ def test_it_answers_403_to_read_only_roles(world, as_en, sanction, role):
 
 
 def test_it_answers_404_outside_scope_and_for_unknown_sanctions(world, as_en, sanction):
-    sanction_b = sanction_create(
-        actor=world.county_clerk,
-        cadre=world.cadre_b,
-        measure=_measure("诫勉", "诫勉"),
-        decided_on=date(2026, 3, 15),
-        document_no="青组〔2026〕7号",
-        reason="x",
-    )
+    sanction_b = _sanction_of_township_b(world)
     client = as_en(world.clerk)
     assert client.get(_url(sanction_b)).status_code == 404
     assert client.post(_url(sanction_b), _data()).status_code == 404
@@ -284,13 +262,9 @@ def test_a_corrected_measure_regrades_the_year_once_committed(world, eager_celer
     cadres = [make_cadre(unit, name=f"干部{i}") for i in range(5)]
     for i, cadre in enumerate(cadres):
         year_of_reviews(cadre, ["好"] * 4, [96 - i] * 4)
-    sanction = sanction_create(
-        actor=world.county_clerk,
-        cadre=cadres[0],
-        measure=_measure("政务处分", "警告"),  # bars 优秀 in 2025
-        decided_on=date(2025, 5, 6),
-        document_no="青纪〔2025〕8号",
-        reason="违反工作纪律",
+    # 警告 bars 优秀 in 2025.
+    sanction = make_sanction(
+        cadres[0], by=world.county_clerk, decided_on=date(2025, 5, 6), measure=("政务处分", "警告")
     )
     recompute(2025)
     assert AnnualSummary.objects.get(cadre=cadres[0], year=2025).suggested_grade == "称职"
@@ -309,12 +283,5 @@ def test_recording_a_sanction_refreshes_the_scores_of_the_years_it_touches(
     world, queued, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        sanction_create(
-            actor=world.clerk,
-            cadre=world.cadre_a,
-            measure=_measure("政务处分", "记过"),
-            decided_on=date(2025, 3, 15),
-            document_no="青纪〔2025〕9号",
-            reason="违规",
-        )
+        make_sanction(world.cadre_a, by=world.clerk, measure=("政务处分", "记过"), decided_on=date(2025, 3, 15))
     assert queued == [([world.cadre_a.pk], 2025), ([world.cadre_a.pk], 2026)]

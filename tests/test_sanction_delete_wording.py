@@ -9,9 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from records.models import SanctionMeasure
-from records.services.sanctions import sanction_create, talk_create
-from tests.factories import make_entry
+from tests.factories import make_entry, make_sanction, make_talk
 
 
 @pytest.fixture(autouse=True)
@@ -22,26 +20,12 @@ def frozen():
 
 @pytest.fixture
 def sanction(world):
-    return sanction_create(
-        actor=world.clerk,
-        cadre=world.cadre_a,
-        measure=SanctionMeasure.objects.get(kind="党纪处分", name="警告"),
-        decided_on=date(2026, 3, 15),
-        document_no="青纪〔2026〕4号",
-        reason="违反工作纪律",
-    )
+    return make_sanction(world.cadre_a, by=world.clerk, document_no="青纪〔2026〕4号")
 
 
 @pytest.fixture
 def talk(world):
-    return talk_create(
-        actor=world.clerk,
-        cadre=world.cadre_a,
-        kind="函询",
-        held_on=date(2026, 5, 1),
-        talker="县纪委",
-        summary="函询核实",
-    )
+    return make_talk(world.cadre_a, by=world.clerk)
 
 
 def _link(text, name, pk):

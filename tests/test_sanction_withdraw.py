@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.models import Action, AuditEvent
-from records.models import Sanction, SanctionMeasure
-from records.services.sanctions import sanction_create, sanction_withdraw
+from records.models import Sanction
+from records.services.sanctions import sanction_withdraw
+from tests.factories import make_sanction
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -23,14 +24,7 @@ def frozen():
 
 
 def _sanction(actor, cadre, *, decided_on=date(2026, 3, 15), document_no="青纪〔2026〕4号"):
-    return sanction_create(
-        actor=actor,
-        cadre=cadre,
-        measure=SanctionMeasure.objects.get(kind="党纪处分", name="警告"),
-        decided_on=decided_on,
-        document_no=document_no,
-        reason="违反工作纪律",
-    )
+    return make_sanction(cadre, by=actor, decided_on=decided_on, document_no=document_no)
 
 
 @pytest.fixture

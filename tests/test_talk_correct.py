@@ -11,7 +11,8 @@ from django.utils import translation
 
 from audit.models import Action, AuditEvent
 from records.models import TalkRecord
-from records.services.sanctions import talk_correct, talk_create
+from records.services.sanctions import talk_correct
+from tests.factories import make_talk
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -23,13 +24,8 @@ def frozen():
 
 
 def _talk(actor, cadre):
-    return talk_create(
-        actor=actor,
-        cadre=cadre,
-        kind="谈心谈话",
-        held_on=date(2026, 4, 2),
-        talker="党委书记",
-        summary="就重点任务推进谈心",
+    return make_talk(
+        cadre, by=actor, kind="谈心谈话", held_on=date(2026, 4, 2), talker="党委书记", summary="就重点任务推进谈心"
     )
 
 

@@ -1,6 +1,6 @@
 """Withdrawing a talk record entered by mistake: the service and its page."""
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,8 @@ from django.utils import translation
 
 from audit.models import Action, AuditEvent
 from records.models import TalkRecord
-from records.services.sanctions import talk_create, talk_withdraw
+from records.services.sanctions import talk_withdraw
+from tests.factories import make_talk
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -23,9 +24,7 @@ def frozen():
 
 
 def _talk(actor, cadre):
-    return talk_create(
-        actor=actor, cadre=cadre, kind="函询", held_on=date(2026, 5, 1), talker="县纪委", summary="函询核实"
-    )
+    return make_talk(cadre, by=actor)
 
 
 @pytest.fixture
